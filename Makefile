@@ -19,7 +19,12 @@
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+# libFuzzer build: every object instrumented, fuzz targets linked with -fsanitize=fuzzer.
+B       := build-fuzz
+CC      := clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+else ifeq ($(SAN),1)
 B       ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 else
@@ -77,6 +82,15 @@ $(B)/regress/$(1): $(call objs,$(2)) $(3)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(PKG_LIBS) $$(PAM_LIBS)
 endef
 
+# $(call fuzz_target,NAME,SRCS,LIBS): libFuzzer target $(B)/fuzz/NAME (FUZZ=1 builds).
+# Seed inputs go in regress/fuzz/corpus/NAME/.
+define fuzz_target
+FUZZERS += $(B)/fuzz/$(1)
+$(B)/fuzz/$(1): $(call objs,$(2)) $(3)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(PKG_LIBS) $$(PAM_LIBS)
+endef
+
 -include $(sort $(wildcard */*.mk regress/*/*.mk))
 
 $(B)/obj/%.o: %.c | $(GEN)
@@ -85,7 +99,10 @@ $(B)/obj/%.o: %.c | $(GEN)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
-.PHONY: all deps check check-run verify fuzz bench demo install clean
+.PHONY: all deps check check-run fuzz fuzz-build fuzz-targets verify bench demo install clean
+
+FUZZ_SECONDS       ?= 600
+FUZZ_CHECK_SECONDS ?= 5
 
 all: $(GEN) $(BINS) $(TESTS)
 
@@ -97,8 +114,24 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
+# The fuzz targets are built with clang into build-fuzz/ and each runs briefly as part of
+# `make check` (not under SAN=1: they carry their own sanitizers).
+ifeq ($(SAN),1)
 check-run: all
 	@regress/run-checks.sh $(TESTS) $(CHECKS)
+else
+check-run: all fuzz-build
+	@FUZZ_CHECK_SECONDS=$(FUZZ_CHECK_SECONDS) regress/run-checks.sh $(TESTS) $(CHECKS) \
+	    $(patsubst $(B)/%,build-fuzz/%,$(FUZZERS))
+endif
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-targets
+
+fuzz-targets: $(FUZZERS)
+
+fuzz: fuzz-build
+	@regress/run-fuzzers.sh $(FUZZ_SECONDS) $(patsubst $(B)/%,build-fuzz/%,$(FUZZERS))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin

@@ -14,8 +14,19 @@ trap 'rm -f "$out"' EXIT
 
 for t in "$@"; do
     name=${t##*/}
-    CMOCKA_MESSAGE_OUTPUT=stdout timeout -k 10 "$limit" "$t" >"$out" 2>&1
-    rc=$?
+    case "$t" in
+    */fuzz/*)   # a libFuzzer target: a short bounded run over its seed corpus
+        corpus="regress/fuzz/corpus/$name"
+        mkdir -p "$corpus"
+        timeout -k 10 "$limit" "$t" -max_total_time="${FUZZ_CHECK_SECONDS:-5}" \
+            -print_final_stats=1 "$corpus" >"$out" 2>&1 </dev/null
+        rc=$?
+        # libFuzzer would add what it found to the seed directory: keep the tree clean
+        [ -d .git ] && git clean -qfx -- "$corpus" 2>/dev/null ;;
+    *)
+        CMOCKA_MESSAGE_OUTPUT=stdout timeout -k 10 "$limit" "$t" >"$out" 2>&1 </dev/null
+        rc=$? ;;
+    esac
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
     if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
