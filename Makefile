@@ -91,7 +91,10 @@ $(B)/fuzz/$(1): $(call objs,$(2)) $(3)
 	$$(CC) $$(ALL_LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(PKG_LIBS) $$(PAM_LIBS)
 endef
 
--include $(sort $(wildcard */*.mk regress/*/*.mk))
+# Module fragments first (crypto, mpl, spl, sshd: each may use the ones before it), then
+# the test fragments, which link against all of them.
+-include $(sort $(wildcard */*.mk))
+-include $(sort $(wildcard regress/*/*.mk))
 
 $(B)/obj/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
