@@ -1,0 +1,6 @@
+# regress/os/: the daemon's OS layer (log, fdpass, sandbox, privsep, listener, pidfile,
+# daemon).  Each regress/os/test_*.c is one cmocka program, linked with the shared
+# helpers and libsshd.
+OS_TEST_UTIL := regress/os/os_test_util.c
+OS_TESTS := $(sort $(wildcard regress/os/test_*.c))
+$(foreach t,$(OS_TESTS),$(eval $(call cmocka_test,os_$(patsubst test_%,%,$(basename $(notdir $(t)))),$(t) $(OS_TEST_UTIL),$(SSHD_LIB))))
