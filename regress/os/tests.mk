@@ -4,3 +4,10 @@
 OS_TEST_UTIL := regress/os/os_test_util.c
 OS_TESTS := $(sort $(wildcard regress/os/test_*.c))
 $(foreach t,$(OS_TESTS),$(eval $(call cmocka_test,os_$(patsubst test_%,%,$(basename $(notdir $(t)))),$(t) $(OS_TEST_UTIL),$(SSHD_LIB))))
+
+# The program test_listener_run drives (it finds it beside itself).
+OS_DRIVER := $(B)/regress/os-listener-driver
+$(OS_DRIVER): $(call objs,regress/os/listener_driver.c) $(SSHD_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(B)/regress/os_listener_run: | $(OS_DRIVER)
