@@ -80,6 +80,9 @@ static int prepare_dir(const char *dir, struct sandbox_plan *plan, const struct 
 			return fail(lg, -errno, "cannot stat", dir);
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			return fail(lg, -errno, "cannot create", dir);
+		/* 0755 whatever the umask, owned by root (we are root here) */
+		if (chmod(dir, 0755) < 0)
+			return fail(lg, -errno, "cannot chmod", dir);
 		log_msg(lg, LOG_LEVEL_DEBUG1, "sandbox: created %s", dir);
 	}
 	if (realpath(dir, plan->chroot_dir) == NULL)
@@ -193,12 +196,18 @@ int sandbox_enter(const struct sandbox_plan *plan, const struct log_ctx *lg)
 	}
 
 	if (plan->privileged) {
+		/* a change of uid clears the parent-death signal: put it back afterwards */
+		int pdeath = 0;
+		if (prctl(PR_GET_PDEATHSIG, &pdeath, 0, 0, 0) < 0)
+			return fail(lg, -errno, "PR_GET_PDEATHSIG", NULL);
 		if (chroot(plan->chroot_dir) < 0)
 			return fail(lg, -errno, "chroot", plan->chroot_dir);
 		if (chdir("/") < 0)
 			return fail(lg, -errno, "chdir", "/");
 		if ((r = drop_user(plan, lg)) < 0)
 			return r;
+		if (pdeath != 0 && prctl(PR_SET_PDEATHSIG, pdeath, 0, 0, 0) < 0)
+			return fail(lg, -errno, "PR_SET_PDEATHSIG", NULL);
 	}
 
 	/* Not traceable or dumpable by other processes of the sandbox user (a core would

@@ -3,12 +3,14 @@
  * (e.g. i386 int 0x80 or x32 from an x86_64 process).
  *
  * The list is what an event loop over sockets and pipes doing crypto needs, no more: I/O
- * on descriptors it already holds (fds from the monitor arrive by recvmsg), polling,
+ * on descriptors it already holds (fds from the monitor arrive by recvmsg; send/recv on
+ * connected sockets; descriptor flags but no duplication), polling,
  * memory for malloc but never executable memory, time, randomness, and the two TCP
  * options the transport re-arms.  Nothing opens, creates, or executes anything. */
 #include "sshd/sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <seccomp.h>
@@ -45,6 +47,10 @@ static const int allowed_syscalls[] = {
 static const int sanitizer_syscalls[] = { SCMP_SYS(sigaltstack) };
 #endif
 
+/* fcntl(fd, cmd, ...) for these commands only: flags of a descriptor already held (e.g.
+ * O_NONBLOCK on one received from the monitor), never F_DUPFD, which would create one. */
+static const int allowed_fcntl_cmds[] = { F_GETFL, F_SETFL, F_GETFD, F_SETFD };
+
 /* setsockopt(fd, IPPROTO_TCP, opt, ...) for these options only. */
 static const int allowed_tcp_options[] = { TCP_NODELAY, TCP_QUICKACK };
 
@@ -75,6 +81,18 @@ int sandbox_seccomp_load(void)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+
+	/* send(2)/recv(2) are sendto/recvfrom: allowed on connected sockets only (no
+	 * destination address), so nothing can be sent anywhere new */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1,
+				     SCMP_A4(SCMP_CMP_EQ, 0));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 0);
+	for (size_t i = 0; r == 0 && i < sizeof(allowed_fcntl_cmds) / sizeof(allowed_fcntl_cmds[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, LOW32,
+					     (scmp_datum_t)allowed_fcntl_cmds[i]));
 
 	for (size_t i = 0; r == 0 && i < sizeof(allowed_tcp_options) / sizeof(allowed_tcp_options[0]); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,

@@ -323,6 +323,60 @@ static void test_inetd_pipes(void **state)
 	close(out[0]);
 }
 
+/* The monitor dies (killed): its net child must not live on, even after the uid drop
+ * (which clears the parent-death signal unless it is set again). */
+static int report_child_loop(struct privsep_monitor *mon)
+{
+	struct fx *f = mon->arg;
+	pid_t c = mon->child;
+	if (write(f->out_pipe[1], &c, sizeof(c)) != sizeof(c))
+		return -EIO;
+	poll(NULL, 0, 30000);	/* until killed */
+	return 0;
+}
+
+static void test_monitor_death_kills_child(void **state)
+{
+	struct fx *f = *state;
+	pid_t child = 0;
+
+	pid_t mon = fork();
+	assert_true(mon >= 0);
+	if (mon == 0) {
+		struct privsep_result res;
+		struct privsep_params p = {
+			.conn_in = f->conn[0], .conn_out = f->conn[0], .sandbox = &f->plan,
+			.log = &f->lg, .net_main = net_main, .monitor_loop = report_child_loop,
+			.arg = f,
+		};
+		f->child_mode = "stuck";	/* never exits by itself */
+		_exit(privsep_run(&p, &res) == 0 ? 0 : 1);
+	}
+	assert_int_equal(read(f->out_pipe[0], &child, sizeof(child)), sizeof(child));
+	assert_true(child > 0);
+	/* let it get confined (it reports "ready" over IPC after the sandbox) */
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	char v[64];
+	assert_int_equal(os_test_proc_status(child, "Seccomp", v, sizeof(v)), 0);
+	assert_string_equal(v, "2");
+	assert_int_equal(kill(mon, SIGKILL), 0);
+	int st;
+	assert_int_equal(os_test_wait(mon, 5000, &st), 0);
+	/* the orphan is gone (or a zombie for init to reap) within a bounded time */
+	bool gone = false;
+	for (int i = 0; i < 300 && !gone; i++) {
+		char state_text[64];
+		gone = os_test_proc_status(child, "State", state_text, sizeof(state_text)) < 0 ||
+		       state_text[0] == 'Z';
+		if (!gone)
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	if (!gone)
+		kill(child, SIGKILL);	/* ours to clean up, by pid */
+	assert_true(gone);
+}
+
 static void test_bad_params(void **state)
 {
 	struct fx *f = *state;
@@ -346,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stuck_child_killed_after_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sandbox_violation_ends_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inetd_pipes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_death_kills_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_params, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,8 +157,14 @@ static int do_allowed_work(struct fixture *f)
 	if (setsockopt(f->tcp[0], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
 	    setsockopt(f->tcp[0], IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one)) < 0)
 		return 7;
-	if (write(f->tcp[0], "tcp", 3) != 3)
+	if (write(f->tcp[0], "t", 1) != 1 || send(f->tcp[0], "cp", 2, MSG_NOSIGNAL) != 2)
 		return 8;
+	/* flags of a held descriptor */
+	int fl = fcntl(f->tcp[0], F_GETFL);
+	if (fl < 0 || fcntl(f->tcp[0], F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(f->tcp[0], F_SETFD, FD_CLOEXEC) < 0 || recv(f->tcp[0], buf, 1, 0) != -1 ||
+	    errno != EAGAIN)
+		return 10;
 	struct timespec ts;
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0 || getpid() <= 0)
 		return 9;
@@ -291,6 +297,18 @@ static int do_dup(struct fixture *f)
 	return dup(f->sp[1]) >= 0 ? 0 : 50;
 }
 
+static int do_fcntl_dupfd(struct fixture *f)
+{
+	return fcntl(f->sp[1], F_DUPFD_CLOEXEC, 0) >= 0 ? 0 : 50;
+}
+
+static int do_sendto_address(struct fixture *f)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sendto(f->tcp[0], "x", 1, 0, (struct sockaddr *)&a, sizeof(a)) >= 0 ? 0 : 50;
+}
+
 #define KILLED_BY_SECCOMP(name, fn) \
 	static void name(void **state) { assert_sigsys(run_confined(*state, fn)); }
 
@@ -307,6 +325,8 @@ KILLED_BY_SECCOMP(test_mmap_exec_kills, do_mmap_exec)
 KILLED_BY_SECCOMP(test_kill_kills, do_kill)
 KILLED_BY_SECCOMP(test_pipe_kills, do_pipe)
 KILLED_BY_SECCOMP(test_dup_kills, do_dup)
+KILLED_BY_SECCOMP(test_fcntl_dupfd_kills, do_fcntl_dupfd)
+KILLED_BY_SECCOMP(test_sendto_address_kills, do_sendto_address)
 
 /* A control: the same harness, unconfined, lets these calls through — so the deaths
  * above are the sandbox's doing. */
@@ -465,10 +485,12 @@ static void test_prepare_checks(void **state)
 	assert_int_equal(sandbox_prepare(&o, &plan, NULL), -EACCES);
 	assert_int_equal(unlink(file), 0);
 
-	/* missing: created 0755, root-owned */
+	/* missing: created 0755, root-owned, whatever the umask */
 	snprintf(sub, sizeof(sub), "%s/empty", dir);
 	o.chroot_dir = sub;
+	mode_t old_umask = umask(077);
 	assert_int_equal(sandbox_prepare(&o, &plan, NULL), 0);
+	umask(old_umask);
 	struct stat st;
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0755);
@@ -510,6 +532,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kill_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipe_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_kills, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fcntl_dupfd_kills, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sendto_address_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unconfined_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observed_from_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprivileged_still_confined, setup, teardown),
