@@ -333,6 +333,66 @@ static void test_wrong_seqnr_rejected(void **state)
     free(scratch);
 }
 
+/* Keys of another direction or another key exchange do not open a packet (with
+ * encrypt-then-MAC, a wrong cipher key or IV at least cannot recover the plaintext):
+ * each key part (cipher key, IV, MAC key, both chacha20-poly1305 halves) matters. */
+static void test_wrong_key_rejected(void **state)
+{
+    uint8_t payload[50], wire[300], copy[300];
+
+    (void)state;
+    for (size_t c = 0; c < N_COMBOS; c++) {
+        const struct cipher_alg *alg = cipher_alg_lookup(combos[c].cipher, strlen(combos[c].cipher));
+        const struct mac_alg *m = combos[c].mac ? mac_alg_lookup(combos[c].mac, strlen(combos[c].mac)) : NULL;
+        struct cipher_state *seal;
+        size_t len, total;
+
+        if (!authenticated(&combos[c]))
+            continue;
+        assert_int_equal(make_state(&seal, combos[c].cipher, combos[c].mac, CIPHER_SEAL, 5), 0);
+        random_bytes(payload, sizeof(payload));
+        len = build_packet(seal, payload, sizeof(payload), 0, wire, sizeof(wire));
+        total = (size_t)cipher_seal(seal, 9, wire, len, sizeof(wire));
+        cipher_state_free(seal);
+        /* change one byte of one key part at a time */
+        size_t parts = (size_t)alg->key_len + alg->iv_len + (alg->aead || m == NULL ? 0 : m->key_len);
+        for (size_t at = 0; at < parts; at += (alg->key_len == 64 ? 31 : 7)) {
+            uint8_t key[CIPHER_MAX_KEY_LEN], iv[CIPHER_MAX_IV_LEN], mkey[64];
+            struct cipher_state *open;
+            uint32_t plen;
+            ssize_t r;
+
+            fill_pattern(key, alg->key_len, 5);
+            fill_pattern(iv, alg->iv_len, 6);
+            fill_pattern(mkey, m ? m->key_len : 0, 7);
+            if (at < alg->key_len)
+                key[at] ^= 1;
+            else if (at < (size_t)alg->key_len + alg->iv_len)
+                iv[at - alg->key_len] ^= 1;
+            else
+                mkey[at - alg->key_len - alg->iv_len] ^= 1;
+            assert_int_equal(cipher_state_new(&open, alg, alg->aead ? NULL : m, CIPHER_OPEN, key,
+                                              alg->key_len, iv, alg->iv_len,
+                                              alg->aead || m == NULL ? NULL : mkey,
+                                              alg->aead || m == NULL ? 0 : m->key_len), 0);
+            memcpy(copy, wire, total);
+            r = cipher_open_length(open, 9, copy, cipher_head_len(open), &plen);
+            if (r == 0)
+                r = 4 + plen + cipher_tag_len(open) == total ? cipher_open(open, 9, copy, total)
+                                                             : -EBADMSG;
+            if (m != NULL && m->etm && at < (size_t)alg->key_len + alg->iv_len && r >= 0) {
+                /* encrypt-then-MAC authenticates the ciphertext, which is intact; a
+                 * wrong cipher key can only decrypt it to something else (and most
+                 * often to a bad padding length) */
+                assert_memory_not_equal(copy + 5, payload, 16);
+            } else {
+                assert_int_equal(r, -EBADMSG);
+            }
+            cipher_state_free(open);
+        }
+    }
+}
+
 /* A dropped or replayed packet desynchronises every cipher's state (CTR position,
  * GCM counter, sequence number), so the next packet fails to authenticate. */
 static void test_reordered_rejected(void **state)
@@ -517,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_padding_rule),
         cmocka_unit_test(test_every_bit_flip_rejected),
         cmocka_unit_test(test_wrong_seqnr_rejected),
+        cmocka_unit_test(test_wrong_key_rejected),
         cmocka_unit_test(test_reordered_rejected),
         cmocka_unit_test(test_bad_received_lengths),
         cmocka_unit_test(test_bad_received_padding),
