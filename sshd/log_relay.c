@@ -34,7 +34,7 @@ static void emit(struct log_relay *r, const struct log_ctx *lg, bool was_cut)
 	r->used = 0;
 }
 
-static void consume(struct log_relay *r, const struct log_ctx *lg, const char *p, size_t n)
+void log_relay_feed(struct log_relay *r, const struct log_ctx *lg, const char *p, size_t n)
 {
 	while (n > 0) {
 		const char *nl = memchr(p, '\n', n);
@@ -87,7 +87,7 @@ int log_relay_drain(struct log_relay *r, const struct log_ctx *lg)
 			emit(r, lg, false);
 			return -EPIPE;
 		}
-		consume(r, lg, chunk, (size_t)n);
+		log_relay_feed(r, lg, chunk, (size_t)n);
 		total += (size_t)n;
 	}
 	return 1;

@@ -36,6 +36,10 @@ int log_relay_init(struct log_relay *r, int fd);
  * line is logged first), or another negative errno. */
 int log_relay_drain(struct log_relay *r, const struct log_ctx *lg);
 
+/* Feeds `n` bytes as if read from the pipe (the parser log_relay_drain uses; exposed for
+ * the fuzz target). */
+void log_relay_feed(struct log_relay *r, const struct log_ctx *lg, const char *p, size_t n);
+
 /* Logs a partial line still buffered (the child died mid-line) and closes the fd. */
 void log_relay_close(struct log_relay *r, const struct log_ctx *lg);
 

@@ -86,7 +86,7 @@ int sandbox_seccomp_load(void)
 	 * destination address), so nothing can be sent anywhere new */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1,
-				     SCMP_A4(SCMP_CMP_EQ, 0));
+				     SCMP_A4(SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)0, 0));
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 0);
 	for (size_t i = 0; r == 0 && i < sizeof(allowed_fcntl_cmds) / sizeof(allowed_fcntl_cmds[0]); i++)

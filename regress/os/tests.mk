@@ -11,3 +11,6 @@ $(OS_DRIVER): $(call objs,regress/os/listener_driver.c) $(SSHD_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(B)/regress/os_listener_run: | $(OS_DRIVER)
+
+# libFuzzer target: the monitor's parser of the untrusted net child's log lines.
+$(eval $(call fuzz_target,os_fuzz_log_relay,regress/os/fuzz_log_relay.c,$(SSHD_LIB)))
