@@ -211,10 +211,11 @@ static void accept_one(struct listener *l, int ls, int sigfd, listener_serve_fn 
 		return;
 	}
 	addr_text((struct sockaddr *)&peer, plen, ph, sizeof(ph), pp, sizeof(pp));
-	if (getsockname(s, (struct sockaddr *)&local, &llen) == 0)
-		addr_text((struct sockaddr *)&local, llen, lh, sizeof(lh), lp, sizeof(lp));
-	else
-		snprintf(lh, sizeof(lh), "UNKNOWN"), snprintf(lp, sizeof(lp), "0");
+	if (getsockname(s, (struct sockaddr *)&local, &llen) < 0) {
+		memset(&local, 0, sizeof(local));
+		llen = sizeof(local);
+	}
+	addr_text((struct sockaddr *)&local, llen, lh, sizeof(lh), lp, sizeof(lp));
 
 	if (listener_should_drop(&l->ms, l->nstartups, randombytes_uniform(100))) {
 		log_msg(l->log, LOG_LEVEL_INFO,

@@ -205,6 +205,24 @@ int privsep_monitor_wait(struct privsep_monitor *mon, struct pollfd *extra, int 
 	}
 }
 
+/* The monitor lets go of a connection descriptor.  In inetd mode that is stdin or stdout:
+ * it becomes /dev/null rather than a free slot that the next open() (a session pipe, a
+ * key file) would take and a stray write to stdout would then reach. */
+static void release_conn_fd(int fd)
+{
+	if (fd <= STDERR_FILENO) {
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (devnull >= 0 && devnull != fd) {
+			(void)dup2(devnull, fd);	/* dup2 clears close-on-exec on fd */
+			close(devnull);
+			return;
+		}
+		if (devnull == fd)
+			return;
+	}
+	close(fd);
+}
+
 /* Waits up to `ms` for the child to exit, relaying its log meanwhile.  Returns 1 and
  * fills *status when reaped, 0 on timeout. */
 static int reap_within(struct privsep_monitor *mon, int ms, int *status)
@@ -271,9 +289,9 @@ int privsep_run(const struct privsep_params *p, struct privsep_result *res)
 	close(sv[1]);
 	close(logp[1]);
 	/* only the net child holds the connection from now on */
-	close(p->conn_in);
+	release_conn_fd(p->conn_in);
 	if (p->conn_out != p->conn_in)
-		close(p->conn_out);
+		release_conn_fd(p->conn_out);
 
 	struct privsep_monitor mon;
 	memset(&mon, 0, sizeof(mon));

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -377,6 +378,56 @@ static void test_monitor_death_kills_child(void **state)
 	assert_true(gone);
 }
 
+/* inetd mode with the real stdin/stdout: afterwards the monitor's 0 and 1 are /dev/null,
+ * not free slots. */
+static void test_inetd_stdio_released(void **state)
+{
+	struct fx *f = *state;
+	int in[2], out[2];
+	char buf[64];
+
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(write(in[1], "std\n", 4), 4);
+	pid_t mon = fork();
+	assert_true(mon >= 0);
+	if (mon == 0) {
+		struct privsep_result res;
+		struct privsep_params p = {
+			.conn_in = 0, .conn_out = 1, .sandbox = &f->plan, .log = &f->lg,
+			.net_prepare = net_prepare, .net_main = net_main,
+			.monitor_loop = monitor_loop, .arg = f,
+		};
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+			_exit(10);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		f->child_mode = "echo";
+		if (privsep_run(&p, &res) < 0 || res.loop_rc != 0 || !WIFEXITED(res.child_status) ||
+		    WEXITSTATUS(res.child_status) != 0)
+			_exit(11);
+		struct stat a, b;
+		if (fstat(0, &a) < 0 || fstat(1, &b) < 0 || stat("/dev/null", &b) < 0 ||
+		    a.st_rdev != b.st_rdev || !S_ISCHR(a.st_mode))
+			_exit(12);
+		_exit(0);
+	}
+	close(in[0]);
+	close(out[1]);
+	int st;
+	assert_int_equal(os_test_wait(mon, 10000, &st), 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(read(out[0], buf, sizeof(buf)), 9);
+	assert_memory_equal(buf, "conn:std\n", 9);
+	/* the write ends are all closed: the monitor kept no copy of stdout */
+	assert_int_equal(read(out[0], buf, sizeof(buf)), 0);
+	close(in[1]);
+	close(out[0]);
+}
+
 static void test_bad_params(void **state)
 {
 	struct fx *f = *state;
@@ -401,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sandbox_violation_ends_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inetd_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_death_kills_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inetd_stdio_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_params, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
