@@ -191,17 +191,18 @@ static void test_deflate_out_too_small(void **state)
     compress_state_free(def);
 }
 
-/* 16 MiB of zeros deflate to ~16 KiB; inflating must stop at the cap with an error,
- * leave nothing behind and refuse further input. */
+/* 16 MiB of one letter deflate to ~16 KiB; inflating must stop at the cap with an
+ * error, leave nothing behind and refuse further input. */
 static void test_bomb_capped(void **state)
 {
     const size_t big = 16u << 20;
     struct compress_state *def, *inf;
-    uint8_t *in = calloc(1, big), *z = malloc(compress_bound(big)), *out = malloc(CAP);
+    uint8_t *in = malloc(big), *z = malloc(compress_bound(big)), *out = malloc(CAP);
     ssize_t zl;
 
     (void)state;
     assert_non_null(in);
+    memset(in, 'A', big);
     assert_int_equal(compress_state_new(&def, COMPRESS_DEFLATE), 0);
     assert_int_equal(compress_state_new(&inf, COMPRESS_INFLATE), 0);
     zl = compress_packet(def, in, big, z, compress_bound(big));
@@ -252,6 +253,61 @@ static void test_cap_boundary(void **state)
             }
             compress_state_free(def);
             compress_state_free(inf);
+        }
+    }
+}
+
+/* Truncated packets (a peer may cut the flush marker or stop in the middle of a
+ * match) against plain zlib without a cap: for every prefix of a packet, ours returns
+ * exactly what plain zlib produces when that fits the cap, and an error when it does
+ * not. Cutting inside a long match is what makes the output outlast the input. */
+static void test_truncated_against_plain_zlib(void **state)
+{
+    enum { N = 6000 };
+    static const size_t caps[] = { 1000, 4095, 4096, 5999, 6000, 6001 };
+    uint8_t in[N], z[N + 200], out[N + 10], want[N + 10];
+
+    (void)state;
+    for (int kind = 0; kind < 3; kind++) {
+        struct compress_state *def;
+        ssize_t zl;
+
+        for (size_t i = 0; i < N; i++)
+            in[i] = kind == 0 ? 'x' : kind == 1 ? (uint8_t)text[i % (sizeof(text) - 1)] : 0;
+        if (kind == 2)
+            random_bytes(in, N);
+        assert_int_equal(compress_state_new(&def, COMPRESS_DEFLATE), 0);
+        zl = compress_packet(def, in, N, z, sizeof(z));
+        assert_true(zl > 0);
+        compress_state_free(def);
+        for (size_t cut = 1; cut <= (size_t)zl; cut++) {
+            z_stream zs;
+            size_t full;
+
+            memset(&zs, 0, sizeof(zs));
+            assert_int_equal(inflateInit(&zs), Z_OK);
+            zs.next_in = z;
+            zs.avail_in = (uInt)cut;
+            zs.next_out = want;
+            zs.avail_out = sizeof(want);
+            int zr = inflate(&zs, Z_SYNC_FLUSH);
+            assert_true(zr == Z_OK || zr == Z_BUF_ERROR);
+            full = sizeof(want) - zs.avail_out;
+            inflateEnd(&zs);
+            for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+                struct compress_state *inf;
+                ssize_t r;
+
+                assert_int_equal(compress_state_new(&inf, COMPRESS_INFLATE), 0);
+                r = decompress_packet(inf, z, cut, out, caps[c]);
+                if (full > caps[c]) {
+                    assert_int_equal(r, -EBADMSG);
+                } else {
+                    assert_int_equal(r, (ssize_t)full);
+                    assert_memory_equal(out, want, full);
+                }
+                compress_state_free(inf);
+            }
         }
     }
 }
@@ -329,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_deflate_out_too_small),
         cmocka_unit_test(test_bomb_capped),
         cmocka_unit_test(test_cap_boundary),
+        cmocka_unit_test(test_truncated_against_plain_zlib),
         cmocka_unit_test(test_corrupt_and_ended_streams),
         cmocka_unit_test(test_misuse),
     };
