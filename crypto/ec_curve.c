@@ -6,6 +6,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/obj_mac.h>
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
@@ -104,6 +105,8 @@ static int pkey_fromdata(const struct curve_info *c, const uint8_t *pub, size_t 
 	pkey = NULL;
 	rc = 0;
 out:
+	if (rc < 0)
+		ERR_clear_error();	/* see decode_point */
 	EVP_PKEY_free(pkey);
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);	/* clears a private scalar copied into it */
@@ -128,6 +131,8 @@ static int decode_point(const EC_GROUP *group, const struct curve_info *c, const
 	if (EC_POINT_oct2point(group, p, q, q_len, NULL) != 1 ||
 	    EC_POINT_is_at_infinity(group, p) || EC_POINT_is_on_curve(group, p, NULL) != 1) {
 		EC_POINT_free(p);
+		/* Peer-supplied points fail here: keep OpenSSL's error queue from growing. */
+		ERR_clear_error();
 		return -EBADMSG;
 	}
 	*out = p;
@@ -187,6 +192,8 @@ int ec_curve_pkey_from_private(enum ec_curve curve, const uint8_t *d, size_t d_l
 		goto out;
 	rc = pkey_fromdata(c, point, point_len, priv, out);
 out:
+	if (rc < 0)
+		ERR_clear_error();
 	BN_clear_free(priv);
 	EC_POINT_free(pub);
 	EC_GROUP_free(group);
@@ -215,8 +222,10 @@ int ec_curve_of_pkey(const EVP_PKEY *pkey)
 	if (pkey == NULL || !EVP_PKEY_is_a(pkey, "EC"))
 		return -EINVAL;
 	if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, name,
-					   sizeof(name), &name_len) != 1)
+					   sizeof(name), &name_len) != 1) {
+		ERR_clear_error();
 		return -ENOTSUP;	/* explicit curve parameters: never accepted */
+	}
 	nid = OBJ_sn2nid(name);
 	if (nid == NID_undef)
 		nid = EC_curve_nist2nid(name);
@@ -258,6 +267,8 @@ int ec_curve_pkey_point(const EVP_PKEY *pkey, enum ec_curve curve, uint8_t *out,
 		goto out;
 	rc = (int)len;
 out:
+	if (rc < 0)
+		ERR_clear_error();
 	EC_POINT_free(p);
 	EC_GROUP_free(group);
 	return rc;

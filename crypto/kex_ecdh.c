@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -110,6 +111,8 @@ int kex_ecdh_shared(const struct kex_ecdh *kex, const uint8_t *peer, size_t peer
 	memmove(out, start, len);
 	rc = (int)len;
 out:
+	if (rc < 0)
+		ERR_clear_error();
 	sodium_memzero(secret, sizeof(secret));
 	EVP_PKEY_CTX_free(ctx);
 	EVP_PKEY_free(peer_key);

@@ -8,6 +8,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <sodium.h>
@@ -89,6 +90,8 @@ static int rsa_pkey_from_bn(const BIGNUM *n, const BIGNUM *e, EVP_PKEY **out)
 		goto out;
 	rc = 0;
 out:
+	if (rc < 0)
+		ERR_clear_error();
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
@@ -286,6 +289,9 @@ static int digest_verify(EVP_PKEY *pkey, const EVP_MD *md, const uint8_t *sig, s
 	    EVP_DigestVerify(mctx, sig, sig_len, data, data_len) == 1)
 		rc = 0;
 	EVP_MD_CTX_free(mctx);
+	/* A failed verification leaves entries on OpenSSL's per-thread error queue; a
+	 * long-lived process must not let a peer grow it. */
+	ERR_clear_error();
 	return rc;
 }
 

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 
+#include <openssl/err.h>
+
 #include "crypto/kex_ecdh.h"
 
 struct rfc5903_vector {
@@ -188,6 +190,7 @@ static void test_bad_points_rejected(void **state)
 	memcpy(bad, gr, 65);
 	unhex("FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF", bad + 1, 32);
 	assert_int_equal(kex_ecdh_shared(kex, bad, 65, out, sizeof(out)), -EBADMSG);
+	assert_int_equal(ERR_peek_error(), 0);
 	kex_ecdh_free(kex);
 }
 

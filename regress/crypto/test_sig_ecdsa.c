@@ -6,6 +6,8 @@
 
 #include <errno.h>
 
+#include <openssl/err.h>
+
 #include "crypto/hostkey.h"
 #include "crypto/pubkey.h"
 
@@ -165,6 +167,8 @@ static void test_bad_signatures(void **state)
 	/* missing s */
 	parts.s = NULL;
 	assert_int_equal(pubkey_verify(pub, k->alg, &parts, msg, 6, 0), -EBADMSG);
+	/* failures leave nothing on OpenSSL's error queue (a peer must not grow it) */
+	assert_int_equal(ERR_peek_error(), 0);
 	pubkey_free(pub);
 }
 
