@@ -63,7 +63,12 @@ int hostkey_from_ed25519(struct hostkey **out, const uint8_t *seed, size_t seed_
 
 	if (out == NULL || seed == NULL || pk == NULL)
 		return -EINVAL;
-	if (seed_len != HOSTKEY_ED25519_SEED_LEN || pk_len != crypto_sign_PUBLICKEYBYTES)
+	if ((seed_len != HOSTKEY_ED25519_SEED_LEN && seed_len != crypto_sign_SECRETKEYBYTES) ||
+	    pk_len != crypto_sign_PUBLICKEYBYTES)
+		return -EBADMSG;
+	/* openssh-key-v1's form carries the public key twice: both copies must agree. */
+	if (seed_len == crypto_sign_SECRETKEYBYTES &&
+	    sodium_memcmp(seed + HOSTKEY_ED25519_SEED_LEN, pk, crypto_sign_PUBLICKEYBYTES) != 0)
 		return -EBADMSG;
 	if ((key = alloc_key(PUBKEY_ED25519)) == NULL)
 		return -ENOMEM;

@@ -24,8 +24,9 @@ struct hostkey_rsa_parts {
 	size_t n_len, e_len, d_len, iqmp_len, p_len, q_len;
 };
 
-/* Ed25519 from the 32-byte seed and the 32-byte public key (openssh-key-v1 stores
- * seed || pk as its 64-byte private part). -EBADMSG if pk is not the seed's key. */
+/* Ed25519 from the 32-byte seed and the 32-byte public key. seed may also be the
+ * 64-byte private part openssh-key-v1 stores (seed || pk), whose second half must then
+ * equal pk. -EBADMSG if pk is not the seed's key. */
 int hostkey_from_ed25519(struct hostkey **out, const uint8_t *seed, size_t seed_len,
 			 const uint8_t *pk, size_t pk_len);
 

@@ -388,6 +388,22 @@ static void test_generated_to_pem(void **state)
 		/* OpenSSH 9.2 reads PKCS#8 RSA and ECDSA keys; Ed25519 in PKCS#8 it does not */
 		if (kinds[i].type != PUBKEY_ED25519)
 			assert_matches_ssh_keygen(hostkey_pubkey(key), path);
+		/* the public line written here (test-only blob) is one ssh-keygen -l reads, and
+		 * the fingerprint it prints is ours */
+		{
+			static char line[8192];
+			struct test_blob blob;
+			int n;
+
+			test_only_key_blob(hostkey_pubkey(key), &blob);
+			n = snprintf(line, sizeof(line), "%s ", pubkey_type_name(hostkey_pubkey(key)));
+			assert_true(base64_encode(blob.b, blob.len, 0, line + n, sizeof(line) - (size_t)n) >
+				    0);
+			strcat(line, " generated\n");
+			snprintf(path, sizeof(path), "%s/gen%zu.pub", dir, i);
+			spill(path, line, strlen(line));
+			assert_fingerprint_matches(hostkey_pubkey(key), path);
+		}
 		hostkey_free(key);
 		hostkey_free(again);
 	}

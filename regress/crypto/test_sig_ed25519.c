@@ -130,6 +130,22 @@ static void test_malformed_components(void **state)
 	assert_int_equal(hostkey_from_ed25519(&key, seed, 32, pk, 33), -EBADMSG);
 	assert_int_equal(hostkey_from_ed25519(&key, seed, 32, other_pk, 32), -EBADMSG);
 	assert_null(key);
+	/* openssh-key-v1's 64-byte form, seed || pk: accepted when both halves agree */
+	{
+		uint8_t sk[64];
+
+		memcpy(sk, seed, 32);
+		memcpy(sk + 32, pk, 32);
+		assert_int_equal(hostkey_from_ed25519(&key, sk, 64, pk, 32), 0);
+		hostkey_free(key);
+		key = NULL;
+		sk[63] ^= 1;
+		assert_int_equal(hostkey_from_ed25519(&key, sk, 64, pk, 32), -EBADMSG);
+		memcpy(sk + 32, other_pk, 32);
+		assert_int_equal(hostkey_from_ed25519(&key, sk, 64, other_pk, 32), -EBADMSG);
+		assert_int_equal(hostkey_from_ed25519(&key, sk, 63, pk, 32), -EBADMSG);
+		assert_null(key);
+	}
 	assert_null(pub);
 }
 
