@@ -257,6 +257,12 @@ static int do_so_debug(struct fixture *f)
 	return setsockopt(f->tcp[0], SOL_SOCKET, SO_DEBUG, &one, sizeof(one)) == 0 ? 0 : 50;
 }
 
+static int do_so_keepalive(struct fixture *f)
+{
+	int one = 1;
+	return setsockopt(f->tcp[0], SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0 ? 0 : 50;
+}
+
 static int do_tcp_other_option(struct fixture *f)
 {
 	int v = 1;
@@ -320,6 +326,7 @@ KILLED_BY_SECCOMP(test_fork_kills, do_fork)
 KILLED_BY_SECCOMP(test_clone_kills, do_clone_raw)
 KILLED_BY_SECCOMP(test_so_debug_kills, do_so_debug)
 KILLED_BY_SECCOMP(test_tcp_cork_kills, do_tcp_other_option)
+KILLED_BY_SECCOMP(test_so_keepalive_kills, do_so_keepalive)
 KILLED_BY_SECCOMP(test_mprotect_exec_kills, do_mprotect_exec)
 KILLED_BY_SECCOMP(test_mmap_exec_kills, do_mmap_exec)
 KILLED_BY_SECCOMP(test_kill_kills, do_kill)
@@ -336,7 +343,9 @@ static void test_unconfined_control(void **state)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(do_open(f) | do_socket(f) | do_mprotect_exec(f) | do_so_debug(f));
+		_exit(do_open(f) | do_socket(f) | do_mprotect_exec(f) | do_so_keepalive(f) |
+		      do_tcp_other_option(f) | do_fcntl_dupfd(f) |
+		      (geteuid() == 0 ? do_so_debug(f) : 0));	/* SO_DEBUG needs CAP_NET_ADMIN */
 	int st;
 	assert_int_equal(os_test_wait(pid, 10000, &st), 0);
 	assert_exit_ok(st);
@@ -527,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clone_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_so_debug_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_cork_kills, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_so_keepalive_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mprotect_exec_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmap_exec_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_kills, setup, teardown),
