@@ -216,6 +216,8 @@ int hostkey_from_rsa(struct hostkey **out, const struct hostkey_rsa_parts *parts
 {
 	struct rsa_bns b = { 0 };
 	struct hostkey *key = NULL;
+	const uint8_t *n, *d, *p, *q, *iqmp;
+	size_t n_len, d_len, p_len, q_len, iqmp_len;
 	int rc;
 
 	if (out == NULL || parts == NULL || parts->n == NULL || parts->e == NULL ||
@@ -227,17 +229,22 @@ int hostkey_from_rsa(struct hostkey **out, const struct hostkey_rsa_parts *parts
 	rc = pubkey_from_rsa(&key->pub, parts->e, parts->e_len, parts->n, parts->n_len);
 	if (rc < 0)
 		goto out;
+	/* Compare minimal lengths: any of these may arrive with an mpint's sign byte. */
+	n_len = magnitude_trim(parts->n, parts->n_len, &n);
+	d_len = magnitude_trim(parts->d, parts->d_len, &d);
+	p_len = magnitude_trim(parts->p, parts->p_len, &p);
+	q_len = magnitude_trim(parts->q, parts->q_len, &q);
+	iqmp_len = magnitude_trim(parts->iqmp, parts->iqmp_len, &iqmp);
 	rc = -EBADMSG;
-	if (parts->d_len > parts->n_len || parts->p_len > parts->n_len ||
-	    parts->q_len > parts->n_len || parts->iqmp_len > parts->n_len)
+	if (d_len > n_len || p_len > n_len || q_len > n_len || iqmp_len > n_len)
 		goto out;
 	rc = -ENOMEM;
-	if ((b.n = magnitude_to_bn(parts->n, parts->n_len, 0)) == NULL ||
+	if ((b.n = magnitude_to_bn(n, n_len, 0)) == NULL ||
 	    (b.e = magnitude_to_bn(parts->e, parts->e_len, 0)) == NULL ||
-	    (b.d = magnitude_to_bn(parts->d, parts->d_len, 1)) == NULL ||
-	    (b.p = magnitude_to_bn(parts->p, parts->p_len, 1)) == NULL ||
-	    (b.q = magnitude_to_bn(parts->q, parts->q_len, 1)) == NULL ||
-	    (b.iqmp = magnitude_to_bn(parts->iqmp, parts->iqmp_len, 1)) == NULL)
+	    (b.d = magnitude_to_bn(d, d_len, 1)) == NULL ||
+	    (b.p = magnitude_to_bn(p, p_len, 1)) == NULL ||
+	    (b.q = magnitude_to_bn(q, q_len, 1)) == NULL ||
+	    (b.iqmp = magnitude_to_bn(iqmp, iqmp_len, 1)) == NULL)
 		goto out;
 	rc = rsa_check_and_complete(&b);
 	if (rc == 0)

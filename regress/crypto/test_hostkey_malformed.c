@@ -200,6 +200,19 @@ static void test_rsa_components(void **state)
 		.iqmp = v[3], .iqmp_len = len[3], .p = v[4], .p_len = len[4], .q = v[5], .q_len = len[5],
 	};
 	assert_int_equal(hostkey_from_rsa(&key, &parts), 0);
+	hostkey_free(key);
+	key = NULL;
+	/* mpint bodies with their sign byte (d one byte longer than the trimmed n) */
+	{
+		static uint8_t d_mpint[257];
+		struct hostkey_rsa_parts signed_parts = parts;
+
+		d_mpint[0] = 0;
+		memcpy(d_mpint + 1, v[2], len[2]);
+		signed_parts.d = d_mpint;
+		signed_parts.d_len = len[2] + 1;
+		assert_int_equal(hostkey_from_rsa(&key, &signed_parts), 0);
+	}
 	{
 		struct sig_out out;
 		struct sig_parts sp;
