@@ -43,8 +43,10 @@ struct privsep_params {
 	const struct sandbox_plan *sandbox;	/* from sandbox_prepare */
 	const struct log_ctx *log;	/* the monitor's log; its level is the child's */
 	/* Runs in the child before confinement, as the privileged user with the other fds
-	 * already closed: the place for what the sandbox would forbid (setting socket
-	 * options, seeding libraries that open /dev/urandom).  May be NULL.  Returns 0 or a
+	 * already closed: the place for what the sandbox would forbid (socket options such
+	 * as TCP_NODELAY are allowed later, but others, epoll_create1 and loading host
+	 * public keys are done here; libsodium and libcrypto are initialised by
+	 * sandbox_enter itself).  May be NULL.  Returns 0 or a
 	 * negative errno, which ends the child. */
 	int (*net_prepare)(struct privsep_net *net);
 	/* Runs in the confined child; its return value (0..255) is the child's exit

@@ -6,7 +6,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,12 +185,31 @@ static int set_limit(int resource, rlim_t value, const char *name, const struct 
 	return 0;
 }
 
+/* libsodium and libcrypto open files on first use (/dev/urandom, openssl.cnf); inside
+ * the sandbox that would be a SIGSYS, so they are set up while it is still allowed. */
+static int prime_crypto(const struct log_ctx *lg)
+{
+	unsigned char b;
+
+	if (sodium_init() < 0)
+		return fail(lg, -ENOSYS, "sodium_init", NULL);
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1)
+		return fail(lg, -ENOSYS, "OPENSSL_init_crypto", NULL);
+	randombytes_buf(&b, 1);
+	if (RAND_bytes(&b, 1) != 1)
+		return fail(lg, -EIO, "RAND_bytes", NULL);
+	sodium_memzero(&b, 1);
+	return 0;
+}
+
 int sandbox_enter(const struct sandbox_plan *plan, const struct log_ctx *lg)
 {
 	int r;
 
 	if (plan == NULL)
 		return -EINVAL;
+	if ((r = prime_crypto(lg)) < 0)
+		return r;
 
 	unsigned nofile = plan->nofile;
 	if (nofile == 0) {

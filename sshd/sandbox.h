@@ -45,8 +45,10 @@ struct sandbox_plan {
 int sandbox_prepare(const struct sandbox_opts *opts, struct sandbox_plan *plan,
 		    const struct log_ctx *lg);
 
-/* Confines the calling process as planned.  Every step is checked; on failure the process
- * is left part-confined and must exit.  Returns 0 or a negative errno (logged). */
+/* Confines the calling process as planned.  First initialises libsodium and libcrypto
+ * (random sources, no config file), which would otherwise open files on first use and be
+ * killed.  Every step is checked; on failure the process is left part-confined and must
+ * exit.  Returns 0 or a negative errno (logged). */
 int sandbox_enter(const struct sandbox_plan *plan, const struct log_ctx *lg);
 
 /* The seccomp step alone (sandbox_seccomp.c): loads the allow-list filter.  Requires

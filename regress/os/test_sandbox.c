@@ -24,6 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sodium.h>
+
 #include "regress/os/os_test_util.h"
 #include "sshd/fdpass.h"
 #include "sshd/sandbox.h"
@@ -199,6 +203,49 @@ static void test_allowed_work_with_fd(void **state)
 	close(pfd[0]);
 	assert_int_equal(read(f->tcp[1], buf, 3), 3);
 	assert_memory_equal(buf, "tcp", 3);
+}
+
+/* The crypto a net child does, confined: the libraries must get by with the allow-list
+ * once sandbox_enter has initialised them. */
+static int do_crypto(struct fixture *f)
+{
+	unsigned char sk[32], pk[32], shared[32], msg[64] = "m", sig[64], spk[32], ssk[64];
+	(void)f;
+	randombytes_buf(sk, sizeof(sk));
+	if (crypto_scalarmult_base(pk, sk) != 0 || crypto_scalarmult(shared, sk, pk) != 0)
+		return 1;
+	if (crypto_sign_keypair(spk, ssk) != 0 ||
+	    crypto_sign_detached(sig, NULL, msg, sizeof(msg), ssk) != 0 ||
+	    crypto_sign_verify_detached(sig, msg, sizeof(msg), spk) != 0)
+		return 2;
+	if (RAND_bytes(sk, sizeof(sk)) != 1)
+		return 3;
+	/* AES-256-GCM and SHA-256 through EVP (provider fetches, locks, allocations) */
+	unsigned char key[32] = { 1 }, iv[12] = { 2 }, out[96], tag[16], md[32];
+	int len = 0;
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	if (c == NULL || EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, iv) != 1 ||
+	    EVP_EncryptUpdate(c, out, &len, msg, sizeof(msg)) != 1 ||
+	    EVP_EncryptFinal_ex(c, out + len, &len) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag) != 1)
+		return 4;
+	EVP_CIPHER_CTX_free(c);
+	unsigned int mdlen = 0;
+	if (EVP_Digest(msg, sizeof(msg), md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return 5;
+	/* an ECDH P-256 key pair: bignum and EC code */
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	if (k == NULL)
+		return 6;
+	EVP_PKEY_free(k);
+	return 0;
+}
+
+static void test_crypto_confined(void **state)
+{
+	struct fixture *f = *state;
+	/* this process never initialised either library: sandbox_enter must */
+	assert_exit_ok(run_confined(f, do_crypto));
 }
 
 /* ---- what kills it ---- */
@@ -528,6 +575,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_allowed_work_with_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_confined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_raw_open_kills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_kills, setup, teardown),
