@@ -3,7 +3,26 @@
  * SIGHUP re-executes the listener with its original argv (as OpenSSH does).  The
  * listening sockets are bound by the caller first (listener_open), so bind errors reach
  * the terminal before detaching and the PidFile appears only once connections can be
- * accepted. */
+ * accepted.
+ *
+ * How main.c puts the OS layer together (the config struct is its business):
+ *
+ *   listener (no -i):
+ *     log_init / log_open_file (-E);  self_fd = reexec_self_open();
+ *     parse and check sshd_config;  config_fd = reexec_config_memfd(text, len);
+ *     listener_open(&l, addrs, n, family, &maxstartups, &log);   bind errors: exit 255
+ *     serve_listener(&(struct serve_params){ &l, pidfile, !(-D || -d), -e, self_fd, argv,
+ *                    serve_reexec, &(struct serve_reexec){ self_fd, config_fd, child_argv },
+ *                    &log });
+ *     child_argv is argv plus a flag that marks a per-connection child (OpenSSH: -R).
+ *     Paths in argv should be absolute: a detached listener runs in "/", and SIGHUP
+ *     re-executes the same argv.
+ *   per-connection child (that flag):
+ *     reexec_read_config(&text, &len) and parse it (never the file);
+ *     sandbox_prepare(...);  privsep_run(conn_in = conn_out = REEXEC_SOCK_FD, ...);
+ *     the monitor closes REEXEC_STARTUP_FD once the user is authenticated.
+ *   inetd (-i):
+ *     sandbox_prepare(...);  privsep_run(conn_in = 0, conn_out = 1, ...). */
 #ifndef MSSHD_SERVE_H
 #define MSSHD_SERVE_H
 
