@@ -28,29 +28,37 @@ static int fail(const struct log_ctx *lg, int err, const char *what, const char 
 /* Every component of an absolute, resolved path must be root-owned and writable by no
  * one else, so that nobody but root can swap the directory we chroot into.  A sticky
  * directory (like /tmp) is accepted: others cannot rename what root owns in it. */
+static int check_dir_safe(const char *path, const struct log_ctx *lg)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return fail(lg, -errno, "cannot stat", path);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
+		return fail(lg, -EACCES, "unsafe ownership or mode on", path);
+	return 0;
+}
+
 static int check_ancestors(const char *path, const struct log_ctx *lg)
 {
 	char cur[PATH_MAX];
 	size_t len = strlen(path);
+	int r;
 
 	if (len == 0 || len >= sizeof(cur) || path[0] != '/')
 		return fail(lg, -EINVAL, "bad directory", path);
+	if ((r = check_dir_safe("/", lg)) < 0)
+		return r;
+	/* "/a", "/a/b", ..., the path itself (resolved: no "..", no symlinks) */
 	for (size_t i = 1; i <= len; i++) {
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
 		memcpy(cur, path, i);
-		cur[i == 0 ? 1 : i] = '\0';
-		/* "/" itself is checked on the first component's parent below */
-		struct stat st;
-		if (lstat(i == 1 && path[1] == '\0' ? "/" : cur, &st) < 0)
-			return fail(lg, -errno, "cannot stat", cur);
-		if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-		    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)))
-			return fail(lg, -EACCES, "unsafe ownership or mode on", cur);
+		cur[i] = '\0';
+		if (i > 1 && (r = check_dir_safe(cur, lg)) < 0)
+			return r;
 	}
-	struct stat root;
-	if (lstat("/", &root) < 0 || root.st_uid != 0 || (root.st_mode & (S_IWGRP | S_IWOTH)))
-		return fail(lg, -EACCES, "unsafe ownership or mode on", "/");
 	return 0;
 }
 

@@ -615,6 +615,23 @@ static void test_prepare_checks(void **state)
 	o.user = "root";
 	assert_int_equal(sandbox_prepare(&o, &plan, NULL), -EACCES);
 
+	/* under a sticky world-writable parent (/tmp): accepted, others cannot swap it */
+	char tdir[] = "/tmp/msshd-sticky.XXXXXX";
+	assert_non_null(mkdtemp(tdir));
+	assert_int_equal(chmod(tdir, 0755), 0);
+	o.user = OS_TEST_USER;
+	o.chroot_dir = tdir;
+	assert_int_equal(sandbox_prepare(&o, &plan, NULL), 0);
+	/* reached through a symlink: the resolved directory is what gets checked and used */
+	char link[64];
+	snprintf(link, sizeof(link), "%s.lnk", tdir);
+	assert_int_equal(symlink(tdir, link), 0);
+	o.chroot_dir = link;
+	assert_int_equal(sandbox_prepare(&o, &plan, NULL), 0);
+	assert_string_equal(plan.chroot_dir, tdir);
+	unlink(link);
+	rmdir(tdir);
+
 	rmdir(sub);
 	rmdir(dir);
 }
