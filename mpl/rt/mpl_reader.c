@@ -8,6 +8,15 @@ void mpl_reader_init(struct mpl_reader *r, const void *buf, size_t len)
     r->start = buf;
     r->p = buf;
     r->left = buf ? len : 0;
+    r->trace = NULL;
+}
+
+static void trace(struct mpl_reader *r, enum mpl_trace_kind kind)
+{
+    if (r->trace && r->trace->n < MPL_TRACE_MAX) {
+        r->trace->offset[r->trace->n] = mpl_reader_offset(r);
+        r->trace->kind[r->trace->n++] = (uint8_t)kind;
+    }
 }
 
 size_t mpl_reader_left(const struct mpl_reader *r)
@@ -68,6 +77,7 @@ int mpl_read_bool(struct mpl_reader *r, bool *out)
     if (r->left < 1 || r->p[0] > 1)
         return -EBADMSG;
     *out = r->p[0] == 1;
+    trace(r, MPL_TRACE_BOOL);
     r->p++;
     r->left--;
     return 0;
@@ -88,6 +98,7 @@ static int peek_string(const struct mpl_reader *r, struct mpl_bytes *out)
 
 static void skip_string(struct mpl_reader *r, const struct mpl_bytes *s)
 {
+    trace(r, MPL_TRACE_LENGTH);
     r->p += 4 + s->len;
     r->left -= 4 + s->len;
 }

@@ -39,10 +39,21 @@ struct mpl_error {
     size_t offset;
 };
 
+/* Where a reader found each length prefix and boolean: tests use it to corrupt exactly
+ * those bytes. NULL in normal use. */
+#define MPL_TRACE_MAX 512
+enum mpl_trace_kind { MPL_TRACE_LENGTH = 1, MPL_TRACE_BOOL = 2 };
+struct mpl_trace {
+    size_t offset[MPL_TRACE_MAX];
+    uint8_t kind[MPL_TRACE_MAX];
+    size_t n;
+};
+
 struct mpl_reader {
     const uint8_t *start;   /* the whole input, for offsets in errors */
     const uint8_t *p;       /* next unread byte */
     size_t left;            /* bytes left from p */
+    struct mpl_trace *trace;
 };
 
 void mpl_reader_init(struct mpl_reader *r, const void *buf, size_t len);
@@ -121,5 +132,94 @@ uint8_t *mpl_writer_string_room(const struct mpl_writer *w, size_t *room);
 uint8_t *mpl_writer_payload(const struct mpl_writer *w, size_t *len);
 /* 0 and the payload length when every write succeeded, else the first error. */
 int mpl_writer_finish(const struct mpl_writer *w, size_t *payload_len);
+
+/* ---- used by generated code ---- */
+
+/* A view of a string literal, which may contain NUL bytes. */
+#define MPL_LIT(s) ((struct mpl_bytes){ (const uint8_t *)(s), sizeof(s) - 1 })
+/* The count of a P[*] field: as many elements as the input holds. */
+#define MPL_ARRAY_REST UINT64_MAX
+
+/* Division in size expressions: by zero gives zero (and so a size that will not match). */
+static inline uint64_t mpl_div(uint64_t a, uint64_t b)
+{
+    return b ? a / b : 0;
+}
+
+/* Records an unpack error (when err is not NULL) and returns code. */
+int mpl_fail(struct mpl_error *err, int code, const char *field, size_t offset);
+/* Records a pack error: makes it the writer's sticky error (unless one is already
+ * there), fills err, returns the writer's error. */
+int mpl_pack_fail(struct mpl_writer *w, struct mpl_error *err, int code, const char *field);
+
+/* The debug printer's output: text appended into a caller buffer, truncated at its end
+ * but always NUL-terminated; len counts what would have been written. */
+struct mpl_fmt {
+    char *buf;
+    size_t cap;
+    size_t len;
+};
+void mpl_fmt_init(struct mpl_fmt *f, char *buf, size_t cap);
+void mpl_fmt_text(struct mpl_fmt *f, const char *s);
+/* "<indent>name: " */
+void mpl_fmt_name(struct mpl_fmt *f, int indent, const char *name);
+void mpl_fmt_u64(struct mpl_fmt *f, int indent, const char *name, uint64_t v);
+void mpl_fmt_bool(struct mpl_fmt *f, int indent, const char *name, bool v);
+/* Text when every byte is printable, else hex; long values are cut with their length. */
+void mpl_fmt_bytes(struct mpl_fmt *f, int indent, const char *name, struct mpl_bytes v);
+void mpl_fmt_hex(struct mpl_fmt *f, int indent, const char *name, struct mpl_bytes v);
+/* A secret shows only its length. */
+void mpl_fmt_secret(struct mpl_fmt *f, int indent, const char *name, struct mpl_bytes v);
+int mpl_fmt_result(const struct mpl_fmt *f);
+
+/* The table of the packets a generated file declares, with type-erased entry points:
+ * mpldump, the round-trip tests and the fuzz targets drive every packet through it.
+ * `state` holds the packet's state variables in declaration order. */
+struct mpl_sample;
+
+struct mpl_packet_info {
+    const char *name;
+    const char *const *state_names;
+    size_t nstate;
+    size_t size;                /* sizeof the packet's struct */
+    size_t nkinds;              /* variants; 1 without classify */
+    const char *(*kind_name)(unsigned kind);
+    unsigned (*kind_of)(const void *m);
+    /* unpacks buf with the given state variables and formats it into out */
+    int (*dump)(const uint8_t *buf, size_t len, const uint64_t *state, char *out, size_t cap,
+                struct mpl_error *err);
+    int (*read)(struct mpl_reader *r, const uint64_t *state, void *m, struct mpl_error *err);
+    int (*pack)(struct mpl_writer *w, const void *m, struct mpl_error *err);
+    bool (*equal)(const void *a, const void *b);
+    int (*format)(const void *m, char *buf, size_t cap);
+    int (*sample)(void *m, unsigned kind, struct mpl_sample *s);
+    /* state variables under which the sample of `kind` classifies as `kind` */
+    void (*sample_state)(unsigned kind, uint64_t *state);
+    bool (*may_truncate)(const void *m);
+};
+
+/* Deterministic sample values for the generated *_sample() functions (round-trip tests
+ * and fuzz seeds): bytes come from a caller pool. */
+struct mpl_sample {
+    uint8_t *pool;
+    size_t cap;
+    size_t used;
+    uint64_t rng;
+    int err;
+};
+void mpl_sample_init(struct mpl_sample *s, void *pool, size_t cap, uint64_t seed);
+uint64_t mpl_sample_u64(struct mpl_sample *s);
+/* A number in [lo, hi]. */
+uint64_t mpl_sample_range(struct mpl_sample *s, uint64_t lo, uint64_t hi);
+/* n random bytes from the pool (a view of length 0 and err set when it is full). */
+struct mpl_bytes mpl_sample_bytes(struct mpl_sample *s, size_t n);
+/* Random bytes whose length is within [min, max], at most a few beyond min. */
+struct mpl_bytes mpl_sample_string(struct mpl_sample *s, uint64_t min, uint64_t max);
+struct mpl_bytes mpl_sample_namelist(struct mpl_sample *s);
+struct mpl_bytes mpl_sample_mpint(struct mpl_sample *s, bool allow_negative);
+/* A string that is none of the given ones (for default variants). */
+struct mpl_bytes mpl_sample_other_string(struct mpl_sample *s);
+/* A copy of n bytes in the pool. */
+struct mpl_bytes mpl_sample_copy(struct mpl_sample *s, const void *p, size_t n);
 
 #endif

@@ -3,3 +3,23 @@
 $(eval $(call cmocka_test,mpl_rt_reader,regress/mpl/test_rt_reader.c,$(MPLRT_LIB)))
 $(eval $(call cmocka_test,mpl_rt_writer,regress/mpl/test_rt_writer.c,$(MPLRT_LIB)))
 $(eval $(call fuzz_target,mpl_rt_reader,regress/mpl/fuzz_rt_reader.c,$(MPLRT_LIB)))
+# The generated codecs: round trip and malformed forms of every variant of every packet.
+$(eval $(call cmocka_test,mpl_codec_roundtrip,regress/mpl/test_codec_roundtrip.c,$(MPLGEN_LIB) $(MPLRT_LIB)))
+
+# mplc's error messages on bad inputs, and the golden copies of the generated code: each
+# a small wrapper script in $(B)/regress/ (run-checks runs CHECKS without arguments).
+CHECKS += $(B)/regress/mpl_errors $(B)/regress/mpl_golden
+$(B)/regress/mpl_errors: regress/mpl/mplc-errors.sh $(MPLC)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec regress/mpl/mplc-errors.sh %s\n' $(MPLC) > $@
+	chmod +x $@
+$(B)/regress/mpl_golden: regress/mpl/golden-diff.sh $(GEN)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec regress/mpl/golden-diff.sh %s\n' $(B)/gen > $@
+	chmod +x $@
+all: $(B)/regress/mpl_errors $(B)/regress/mpl_golden
+
+.PHONY: mpl-golden
+mpl-golden: $(MPL_GEN_H) $(MPL_GEN_C) $(MPL_GEN_SC)
+	@mkdir -p regress/golden
+	cp $^ regress/golden/

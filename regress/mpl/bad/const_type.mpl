@@ -1,0 +1,4 @@
+packet p {
+    flag: boolean const(3);
+    name: string32 const(4);
+}

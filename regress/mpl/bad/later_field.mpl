@@ -1,0 +1,4 @@
+packet p {
+    data: byte[len];
+    len: uint32 value(sizeof(data));
+}

@@ -1,0 +1,4 @@
+packet p {
+    len: uint32;
+    data: byte[len];
+}

@@ -1,0 +1,4 @@
+packet p {
+    a: uint32
+    b: uint32;
+}

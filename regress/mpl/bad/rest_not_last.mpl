@@ -1,0 +1,4 @@
+packet p {
+    body: byte[*];
+    tail: uint32;
+}

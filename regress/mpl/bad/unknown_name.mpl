@@ -1,0 +1,4 @@
+packet p {
+    n: uint32;
+    data: byte[count];
+}

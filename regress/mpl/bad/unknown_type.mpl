@@ -1,0 +1,3 @@
+packet p {
+    key: public_key_blob;
+}
