@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ struct fx {
 	char dir[64];
 	char pidfile[128], portfile[128], logfile[128], config[128], copy[128];
 	char driver[PATH_MAX];
+	char chroot_dir[64];	/* made by a test, removed by teardown */
 	pid_t started;		/* the process we ran */
 	pid_t daemon;		/* the daemon it became (may equal started) */
 	char text[65536];
@@ -94,6 +96,8 @@ static int teardown(void **state)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", f->portfile);
 	unlink(tmp);
 	rmdir(f->dir);
+	if (f->chroot_dir[0])
+		rmdir(f->chroot_dir);
 	free(f);
 	return 0;
 }
@@ -363,6 +367,89 @@ static void test_reexec_deleted_binary_and_config(void **state)
 	stop_and_check(f, pid, true);
 }
 
+/* The whole OS layer composed as the daemon will be: listener -> re-executed
+ * per-connection monitor -> confined net child holding the TCP socket.  Checked from
+ * outside while the connection is open, as issue 5 asks of the real server. */
+static void test_split_architecture_from_outside(void **state)
+{
+	struct fx *f = *state;
+	char *chroot_dir = f->chroot_dir, cfg[512], buf[256], v[256], path[64], link[PATH_MAX];
+	const char *extra[] = { "-D", "-X", "-c", f->config, NULL };
+
+	if (geteuid() == 0) {
+		assert_int_equal(os_test_ensure_user(), 0);
+		assert_int_equal(os_test_make_chroot(chroot_dir, sizeof(f->chroot_dir)), 0);
+	}
+	snprintf(cfg, sizeof(cfg), "chroot %s\nuser %s\nlog %s\n",
+		 chroot_dir[0] ? chroot_dir : "/run/sshd", OS_TEST_USER, f->logfile);
+	write_text(f->config, cfg);
+	start(f, f->driver, extra);
+	pid_t pid = wait_pidfile(f);
+	int s = dial(port_of(f));
+	size_t used = 0;	/* one line, "net:PID\n", bounded by size and the read timeout */
+	while (used < sizeof(buf) - 1 && (used == 0 || buf[used - 1] != '\n') &&
+	       read(s, buf + used, 1) == 1)
+		used++;
+	buf[used] = '\0';
+	assert_memory_equal(buf, "net:", 4);
+	assert_non_null(strchr(buf, '\n'));
+	pid_t net = (pid_t)atol(buf + 4);
+	assert_true(net > 0);
+
+	/* the net child: confined */
+	assert_int_equal(os_test_proc_status(net, "Seccomp", v, sizeof(v)), 0);
+	assert_string_equal(v, "2");
+	assert_int_equal(os_test_proc_status(net, "NoNewPrivs", v, sizeof(v)), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(os_test_proc_status(net, "PPid", v, sizeof(v)), 0);
+	pid_t monitor = (pid_t)atol(v);
+	assert_true(monitor > 0 && monitor != pid);
+	/* the monitor is not confined */
+	assert_int_equal(os_test_proc_status(monitor, "Seccomp", v, sizeof(v)), 0);
+	assert_string_equal(v, "0");
+	if (geteuid() == 0) {
+		/* it holds the TCP socket, and only it (the net child is not dumpable: only root
+		 * may look at its descriptors) */
+		snprintf(path, sizeof(path), "/proc/%ld/fd/3", (long)net);
+		ssize_t n = readlink(path, link, sizeof(link) - 1);
+		assert_true(n > 0);
+		link[n] = '\0';
+		assert_memory_equal(link, "socket:", 7);
+		for (int fd = 0; fd < 64; fd++) {	/* no descriptor of the monitor is that socket */
+			char other[PATH_MAX];
+			snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)monitor, fd);
+			ssize_t k = readlink(path, other, sizeof(other) - 1);
+			if (k > 0) {
+				other[k] = '\0';
+				assert_string_not_equal(other, link);
+			}
+		}
+		struct passwd *pw = getpwnam(OS_TEST_USER);
+		assert_non_null(pw);
+		char want[64];
+		snprintf(want, sizeof(want), "%u\t%u\t%u\t%u", pw->pw_uid, pw->pw_uid, pw->pw_uid,
+			 pw->pw_uid);
+		assert_int_equal(os_test_proc_status(net, "Uid", v, sizeof(v)), 0);
+		assert_string_equal(v, want);
+		snprintf(path, sizeof(path), "/proc/%ld/root", (long)net);
+		char root[PATH_MAX];
+		n = readlink(path, root, sizeof(root) - 1);
+		assert_true(n > 0);
+		root[n] = '\0';
+		assert_string_equal(root, chroot_dir);
+		assert_int_equal(os_test_proc_status(monitor, "Uid", v, sizeof(v)), 0);
+		assert_string_equal(v, "0\t0\t0\t0");
+	}
+	echo_roundtrip(s, "split\n");
+	close(s);
+	/* the net child's log line reached the log through the monitor, tagged */
+	long t0 = now_ms();
+	while (strstr(log_of(f), "[net] net child serving") == NULL && now_ms() - t0 < 5000)
+		sleep_ms(20);
+	assert_non_null(strstr(f->text, "[net] net child serving"));
+	stop_and_check(f, pid, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_maxstartups_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sighup_reexec_keeps_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reexec_deleted_binary_and_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_architecture_from_outside, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
