@@ -216,6 +216,32 @@ static void test_secret_elided_and_pack_checks(void **state)
     expect_field(ssh_msg_pack(&w, &m, &err), &err, -ENOSPC, "ssh_msg.Channel_Data.data");
 }
 
+/* The transport's send path for channel data: read the data straight to where the
+ * string's bytes go in CHANNEL_DATA (payload offset 1 + 4 + 4), then pack the message
+ * around it: the generated pack writes the lengths and leaves the bytes in place. */
+static void test_channel_data_in_place(void **state)
+{
+    uint8_t buf[5 + 64 + 32];
+    memset(buf, 0xa5, sizeof buf);
+    struct mpl_writer w;
+    mpl_writer_init(&w, buf, sizeof buf, 5, 32);
+    size_t len;
+    uint8_t *payload = mpl_writer_payload(&w, &len);
+    uint8_t *dst = payload + 9;
+    memcpy(dst, "read(2) put this here", 21);
+    struct ssh_msg m;
+    ssh_msg_init(&m, ssh_msg_Channel_Data);
+    m.u.Channel_Data.recipient_channel = 3;
+    m.u.Channel_Data.data = (struct mpl_bytes){ dst, 21 };
+    struct mpl_error err = { 0 };
+    assert_int_equal(ssh_msg_pack(&w, &m, &err), 0);
+    assert_int_equal(mpl_writer_finish(&w, &len), 0);
+    assert_int_equal(len, 9 + 21);
+    assert_memory_equal(payload, "\x5e\0\0\0\x03\0\0\0\x15read(2) put this here", len);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(buf[i], 0xa5);         /* header room left for the transport */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_state_decides_message_60),
         cmocka_unit_test(test_limits_and_unknown_key),
         cmocka_unit_test(test_secret_elided_and_pack_checks),
+        cmocka_unit_test(test_channel_data_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
