@@ -40,6 +40,7 @@ struct packet {
     /* Receive buffer: [rx_start, rx_end) is received and not yet framed. */
     uint8_t *rx;
     size_t rx_start, rx_end;
+    size_t rx_touched;              /* bytes of rx ever written: what free wipes */
     size_t view_off, view_len;      /* plaintext of the packet last handed out */
     bool rx_len_known;
     uint32_t rx_packet_length;
@@ -51,6 +52,8 @@ struct packet {
      * never wrap, so each is sealed and written in place. */
     uint8_t *tx;
     size_t tx_cap, a0, a1, b1;
+    size_t tx_touched;              /* bytes of tx ever queued: what free wipes (an
+                                       aborted packet is wiped at once) */
     bool b_on;
     bool res_on, res_in_b;          /* a packet is begun: where its room is */
     size_t res_off, res_len;
@@ -143,10 +146,11 @@ void packet_free(struct packet *p)
         return;
     dir_free(&p->in);
     dir_free(&p->out);
+    /* only what was ever used: most connections never touch most of the buffers */
     if (p->rx != NULL)
-        ct_wipe(p->rx, PACKET_RX_BUF_SIZE);
+        ct_wipe(p->rx, p->rx_touched);
     if (p->tx != NULL)
-        ct_wipe(p->tx, p->tx_cap);
+        ct_wipe(p->tx, p->tx_touched);
     if (p->inflate_buf != NULL)
         ct_wipe(p->inflate_buf, INFLATE_BUF_SIZE);
     if (p->deflate_buf != NULL)
@@ -277,6 +281,8 @@ int packet_rx_commit(struct packet *p, size_t n)
     if (p == NULL || n > PACKET_RX_BUF_SIZE - p->rx_end)
         return -EINVAL;
     p->rx_end += n;
+    if (p->rx_end > p->rx_touched)
+        p->rx_touched = p->rx_end;
     return 0;
 }
 
@@ -560,6 +566,8 @@ int packet_commit(struct packet *p, const struct mpl_writer *w, uint32_t *seqnr_
         packet_abort(p);
         return fail(p, PACKET_FAULT_CRYPTO, -EPROTO);
     }
+    if (p->res_off + (size_t)n > p->tx_touched)
+        p->tx_touched = p->res_off + (size_t)n;
     if (p->res_in_b) {
         p->b1 = p->res_off + (size_t)n;
         p->b_on = true;
