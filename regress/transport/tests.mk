@@ -7,3 +7,7 @@ $(foreach t,$(TRANSPORT_TESTS),$(eval $(call cmocka_test,transport_$(patsubst te
 
 $(eval $(call fuzz_target,transport_fuzz_packet_next,regress/transport/fuzz_packet_next.c sshd/packet.c,$(MPLRT_LIB) $(CRYPTO_LIB)))
 $(eval $(call fuzz_target,transport_fuzz_version,regress/transport/fuzz_version.c sshd/version.c,))
+
+# The no-allocation test counts every malloc/calloc/realloc made from the statically
+# linked code (see the test).
+$(B)/regress/transport_packet_noalloc: ALL_LDFLAGS += -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
