@@ -318,3 +318,40 @@ int kex_negotiate(const struct kex_lists *client, bool first_kex_packet_follows,
     }
     return 0;
 }
+
+/* ------------------------------------------------------- generated codec glue --- */
+
+void kex_lists_from_kexinit(const struct ssh_msg_Transport_KexInit *m, struct kex_lists *out)
+{
+    out->list[KEX_LIST_KEX] = m->kex_algorithms;
+    out->list[KEX_LIST_HOSTKEY] = m->server_host_key_algorithms;
+    out->list[KEX_LIST_CIPHER_C2S] = m->encryption_algorithms_client_to_server;
+    out->list[KEX_LIST_CIPHER_S2C] = m->encryption_algorithms_server_to_client;
+    out->list[KEX_LIST_MAC_C2S] = m->mac_algorithms_client_to_server;
+    out->list[KEX_LIST_MAC_S2C] = m->mac_algorithms_server_to_client;
+    out->list[KEX_LIST_COMP_C2S] = m->compression_algorithms_client_to_server;
+    out->list[KEX_LIST_COMP_S2C] = m->compression_algorithms_server_to_client;
+    out->list[KEX_LIST_LANG_C2S] = m->languages_client_to_server;
+    out->list[KEX_LIST_LANG_S2C] = m->languages_server_to_client;
+}
+
+void kex_proposal_kexinit(const struct kex_proposal *p, const uint8_t cookie[16],
+                          struct ssh_msg_Transport_KexInit *out)
+{
+    const struct mpl_bytes *l = p->lists.list;
+
+    memset(out, 0, sizeof(*out));
+    out->cookie.ptr = cookie;
+    out->cookie.len = 16;
+    out->kex_algorithms = l[KEX_LIST_KEX];
+    out->server_host_key_algorithms = l[KEX_LIST_HOSTKEY];
+    out->encryption_algorithms_client_to_server = l[KEX_LIST_CIPHER_C2S];
+    out->encryption_algorithms_server_to_client = l[KEX_LIST_CIPHER_S2C];
+    out->mac_algorithms_client_to_server = l[KEX_LIST_MAC_C2S];
+    out->mac_algorithms_server_to_client = l[KEX_LIST_MAC_S2C];
+    out->compression_algorithms_client_to_server = l[KEX_LIST_COMP_C2S];
+    out->compression_algorithms_server_to_client = l[KEX_LIST_COMP_S2C];
+    out->languages_client_to_server = l[KEX_LIST_LANG_C2S];
+    out->languages_server_to_client = l[KEX_LIST_LANG_S2C];
+    /* we never guess a first kex packet; reserved stays 0 */
+}

@@ -24,6 +24,7 @@
 #include "crypto/pubkey.h"
 #include "crypto/sig.h"
 #include "mpl/rt/mpl_rt.h"
+#include "ssh.h"      /* generated from sshd/proto/ssh.mpl */
 
 /* The ten name-lists of KEXINIT, in their wire order. */
 enum kex_list_id {
@@ -146,5 +147,12 @@ struct kex_negotiated {
  * with KEY_EXCHANGE_FAILED); -EINVAL. */
 int kex_negotiate(const struct kex_lists *client, bool first_kex_packet_follows,
                   const struct kex_lists *server, bool initial, struct kex_negotiated *out);
+
+/* Glue to the generated codec (build/gen/ssh.h): the lists of a received KEXINIT as
+ * views, and our KEXINIT to pack from the proposal and a fresh 16-byte cookie (the
+ * views point into p and cookie, which must outlive the message). */
+void kex_lists_from_kexinit(const struct ssh_msg_Transport_KexInit *m, struct kex_lists *out);
+void kex_proposal_kexinit(const struct kex_proposal *p, const uint8_t cookie[16],
+                          struct ssh_msg_Transport_KexInit *out);
 
 #endif

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct packet *rx = NULL, *tx = NULL;
     unsigned mode, pair;
-    size_t chunk;
+    size_t chunk, piece;
     int r;
 
     if (size < 2)
@@ -115,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mode = data[0] & 3;
     pair = (data[0] >> 2) % N_PAIRS;
     chunk = 1 + data[1] * 37u;
+    piece = 1 + data[1] * 17u;
     data += 2;
     size -= 2;
     if (packet_new(&rx, PACKET_TX_QUEUE_MIN, 0) < 0)
@@ -132,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             packet_fault(rx) != PACKET_FAULT_LENGTH)
             abort();
     } else {
-        struct expect e = { data, size, 0, 1 + (size_t)data[0] * 17u, 0 };
+        struct expect e = { data, size, 0, piece, 0 };
         bool zlib = chunk % 2 == 1;
         size_t sent = 0;
 
