@@ -4,7 +4,9 @@
  *   key component(s), then r/s or signature, then the signed data (the rest).
  * Whatever comes in, construction either fails with a documented error or yields a
  * key whose accessors return what went in, and verification returns one of the
- * documented codes. A random signature that verifies would be a finding (abort). */
+ * documented codes. A signature may verify (the seeds hold the RFC 8032 and RFC 6979
+ * vectors), but then the same signature over data with one bit changed must not: a
+ * signature that verifies for both would be a finding (abort). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,7 +92,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parts.r = take(&c, 1, &parts.r_len);
 	parts.s = take(&c, 1, &parts.s_len);
 	rc = pubkey_verify(key, (enum sig_alg)alg, &parts, c.p, c.left, PUBKEY_VERIFY_ALLOW_SHA1);
-	if (rc == 0 || (rc != -EACCES && rc != -EBADMSG && rc != -EPROTO && rc != -ENOTSUP &&
+	if (rc == 0) {
+		uint8_t *changed = malloc(c.left + 1);
+
+		if (changed == NULL)
+			abort();
+		memcpy(changed, c.p, c.left);
+		if (c.left > 0)
+			changed[0] ^= 1;
+		else
+			changed[c.left++] = 0;	/* empty data becomes one zero byte */
+		rc = pubkey_verify(key, (enum sig_alg)alg, &parts, changed, c.left,
+				   PUBKEY_VERIFY_ALLOW_SHA1);
+		free(changed);
+		if (rc == 0)
+			abort();
+	}
+	if ((rc != -EACCES && rc != -EBADMSG && rc != -EPROTO && rc != -ENOTSUP &&
 			rc != -ENOMEM))
 		abort();
 	pubkey_free(key);
