@@ -232,7 +232,7 @@ static void test_eof_timeout_eagain(void **state)
 	assert_int_equal(fdpass_recv(p->sv[1], buf, sizeof(buf), NULL, 200), -ETIMEDOUT);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
-	assert_true(ms >= 190 && ms < 2000);
+	assert_true(ms >= 190 && ms < 5000);
 
 	/* a frame still queued is read before the end of stream is seen */
 	assert_int_equal(fdpass_send(p->sv[0], "last", 4, -1, 1000), 0);
