@@ -6,6 +6,8 @@
  * Deliberate difference: an argument containing a blank, a quote, '#' or a backslash
  * (SetEnv B="2 3", AcceptEnv with odd characters) is written quoted, so that it reads
  * back as one argument; OpenSSH writes it bare and cannot re-read its own output.
+ * Like OpenSSH, SetEnv prints one line per variable; since only the first SetEnv line
+ * counts, a dump with several variables reads back with the first one only.
  */
 #include <errno.h>
 #include <inttypes.h>
