@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <netdb.h>
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,10 +144,17 @@ sshd_parse_port(const char *s)
 
 	if (s == NULL || *s == '\0')
 		return -1;
-	/* a2port also takes service names; only numbers are accepted here */
-	if (read_decimal(&p, &v) != 0 || *p != '\0' || v > 65535)
-		return -1;
-	return (int)v;
+	if (read_decimal(&p, &v) == 0 && *p == '\0')
+		return v > 65535 ? -1 : (int)v;
+	/* like OpenSSH's a2port(), a TCP service name from /etc/services ("ssh") */
+	if (strlen(s) < 64 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_.") == strlen(s)) {
+		struct servent se, *res = NULL;
+		char buf[1024];
+		if (getservbyname_r(s, "tcp", &se, buf, sizeof(buf), &res) == 0 && res != NULL)
+			return ntohs((uint16_t)res->s_port);
+	}
+	return -1;
 }
 
 int

@@ -93,6 +93,7 @@ done
 compare "-p -4 -g" -f min.conf -p 2022 -p 2023 -4 -g 1h
 compare "-d -d" -f min.conf -d -d
 compare "-q" -f min.conf -q
+compare "Port ssh" -f min.conf -o "Port ssh" -o "PermitOpen h:ssh"
 compare "-h" -f min.conf -h $D/hk
 
 # Match: addrmatch, servcfginclude, cfgmatch shapes

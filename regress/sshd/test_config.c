@@ -385,6 +385,8 @@ test_value_parsers(void **state)
 	assert_int_equal(sshd_parse_port("65536"), -1);
 	assert_int_equal(sshd_parse_port("0"), 0);
 	assert_int_equal(sshd_parse_port("22x"), -1);
+	assert_int_equal(sshd_parse_port("+22"), 22);
+	assert_int_equal(sshd_parse_port("nosuchservice-msshd"), -1);
 	assert_int_equal(cfg_parse_ipqos("reliability"), 0x04);
 	assert_int_equal(cfg_parse_ipqos("0x05"), 5);
 	assert_int_equal(cfg_parse_ipqos("256"), -1);
