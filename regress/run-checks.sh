@@ -17,9 +17,12 @@ for t in "$@"; do
     case "$t" in
     */fuzz/*)   # a libFuzzer target: a short bounded run over its seed corpus. New inputs
                 # go to the first corpus directory, a scratch one, never to the seeds.
+        # A finding is kept under build-fuzz/crashes/ (named in the output) to reproduce.
         scratch=$(mktemp -d)
+        mkdir -p build-fuzz/crashes
         timeout -k 10 "$limit" "$t" -max_total_time="${FUZZ_CHECK_SECONDS:-5}" \
-            -print_final_stats=1 "$scratch" "regress/fuzz/corpus/$name" >"$out" 2>&1 </dev/null
+            -print_final_stats=1 -artifact_prefix="build-fuzz/crashes/$name-" \
+            "$scratch" "regress/fuzz/corpus/$name" >"$out" 2>&1 </dev/null
         rc=$?
         rm -rf "$scratch" ;;
     *)
