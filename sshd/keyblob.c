@@ -7,13 +7,11 @@
 #include "crypto/fingerprint.h"
 #include "keys.h"
 
-/* mplc's readers fail with -EINVAL when a classify value names no variant: for us that
- * is an algorithm we do not know, not a malformed message. */
+/* mplc's readers fail with -ENOTSUP when a classify value names no variant (an
+ * algorithm we do not know); everything else they refuse is malformed. */
 static int codec_error(int rc)
 {
-	if (rc == -EINVAL)
-		return -ENOTSUP;
-	return rc == -ENOMEM ? rc : -EBADMSG;
+	return rc == -ENOTSUP || rc == -ENOMEM ? rc : -EBADMSG;
 }
 
 static int curve_of_kind(enum ssh_public_key_kind kind)

@@ -159,7 +159,7 @@ static int openssh_body(const uint8_t *body, size_t len, struct hostkey **out, c
 	memset(&err, 0, sizeof(err));
 	rc = openssh_private_keys_unpack(f.private_section.ptr, f.private_section.len, &k,
 					 &err);
-	if (rc == -EINVAL)
+	if (rc == -ENOTSUP)
 		return fail(-ENOTSUP, why, why_size, "openssh-key-v1: unsupported key type");
 	if (rc < 0)
 		return fail(-EBADMSG, why, why_size, "openssh-key-v1: private section "

@@ -144,38 +144,11 @@ static inline void capture_line(char *out, size_t size, const char *fmt, ...)
 	assert_int_equal(pclose(p), 0);
 }
 
-/* TEST-ONLY SSH wire helpers. msshd never builds or parses key blobs by hand: the
- * blob codec is generated from MPL. These exist only so that tests can compare our
- * components with what ssh-keygen prints until that codec lands. */
+/* A key blob and its length, for comparing ours (built by the generated codec through
+ * sshd/keyblob) with what ssh-keygen prints. */
 struct test_blob {
 	uint8_t b[4096];
 	size_t len;
 };
-
-static inline void test_blob_string(struct test_blob *t, const void *data, size_t len)
-{
-	assert_true(t->len + 4 + len <= sizeof(t->b));
-	t->b[t->len++] = (uint8_t)(len >> 24);
-	t->b[t->len++] = (uint8_t)(len >> 16);
-	t->b[t->len++] = (uint8_t)(len >> 8);
-	t->b[t->len++] = (uint8_t)len;
-	memcpy(t->b + t->len, data, len);
-	t->len += len;
-}
-
-/* An mpint from a minimal magnitude: a zero byte goes first when the top bit is set. */
-static inline void test_blob_mpint(struct test_blob *t, const uint8_t *mag, size_t len)
-{
-	uint8_t tmp[2100];
-
-	assert_true(len + 1 <= sizeof(tmp));
-	if (len > 0 && (mag[0] & 0x80)) {
-		tmp[0] = 0;
-		memcpy(tmp + 1, mag, len);
-		test_blob_string(t, tmp, len + 1);
-	} else {
-		test_blob_string(t, mag, len);
-	}
-}
 
 #endif
