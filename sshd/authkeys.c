@@ -483,6 +483,8 @@ static int parse_key(struct cursor *c, struct authkeys_line *out)
 	if (!in_list(supported_types, COUNT(supported_types), type, type_len))
 		return skip(out, -EBADMSG, "not a key type");
 	out->key_type = store(out, type, type_len);
+	if (out->key_type == NULL)
+		return skip(out, -EBADMSG, "line too long");
 	c->i += type_len;
 	skip_space(c);
 	b64 = c->p + c->i;
@@ -513,7 +515,7 @@ static int parse_key(struct cursor *c, struct authkeys_line *out)
 		while (end > c->i && (is_space(c->p[end - 1]) || c->p[end - 1] == '\r'))
 			end--;
 		out->comment = store(out, c->p + c->i, end - c->i);
-		if (out->comment == NULL || out->key_type == NULL)
+		if (out->comment == NULL)
 			return skip(out, -EBADMSG, "line too long");
 	}
 	return 1;
