@@ -153,6 +153,32 @@ static void test_every_truncation(void **state)
 	}
 }
 
+/* The same for ECDSA and RSA files: every cut of the body is refused, the whole loads. */
+static void test_every_truncation_ecdsa_rsa(void **state)
+{
+	static const struct {
+		const char *type;
+		int bits;
+	} kinds[] = { { "ecdsa", 384 }, { "rsa", 2048 } };
+	struct fixture *f = *state;
+	char path[400], why[KEYFILE_REASON_SIZE];
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		static uint8_t body[BODY_MAX];
+		uint8_t *text;
+		size_t len, body_len;
+
+		keygen(f->dir, kinds[k].type, kinds[k].type, kinds[k].bits, 0);
+		snprintf(path, sizeof(path), "%s/%s", f->dir, kinds[k].type);
+		text = slurp(path, &len);
+		body_len = dearmour((char *)text, body, sizeof(body));
+		free(text);
+		assert_int_equal(parse_body(body, body_len, why, sizeof(why)), 0);
+		for (size_t n = 1; n < body_len; n++)
+			assert_int_equal(parse_body(body, n, why, sizeof(why)), -EBADMSG);
+	}
+}
+
 static void test_check_ints(void **state)
 {
 	struct fixture *f = *state;
@@ -292,6 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_original_loads),
 		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_every_truncation_ecdsa_rsa),
 		cmocka_unit_test(test_check_ints),
 		cmocka_unit_test(test_padding),
 		cmocka_unit_test(test_cipher_and_kdf),
