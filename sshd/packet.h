@@ -127,7 +127,8 @@ int packet_enable_delayed_compression(struct packet *p);
 
 /* Free room at the end of the receive buffer to read into (after moving a partial
  * packet to the front when the room left is short). Ends the previous payload view.
- * Returns 0 (with *room > 0) or the sticky error. */
+ * Returns 0 (with *room > 0), -ENOSPC when the caller kept reading without framing
+ * (packet_next until it returns 0 first), or the sticky error. */
 int packet_rx_space(struct packet *p, uint8_t **buf, size_t *room);
 /* n bytes were read into the room packet_rx_space gave. Returns 0 or -EINVAL. */
 int packet_rx_commit(struct packet *p, size_t n);
@@ -178,14 +179,17 @@ int packet_tx_consume(struct packet *p, size_t n);
 
 /* --- keys --- */
 
-/* Stages the next keys of a direction; the packet layer owns cs from now on, also on
- * failure. zlib: zlib@openssh.com was negotiated for that direction. Replaces keys
- * staged before. Returns 0, -EINVAL (cs of the wrong direction). */
+/* Stages the next keys of a direction (cs made with CIPHER_OPEN for PACKET_IN,
+ * CIPHER_SEAL for PACKET_OUT); the packet layer owns cs from now on, also on failure.
+ * zlib: zlib@openssh.com was negotiated for that direction. Replaces keys staged
+ * before. Returns 0, -EINVAL (NULL cs or a bad direction). */
 int packet_stage_keys(struct packet *p, enum packet_dir dir, struct cipher_state *cs,
                       bool zlib);
-/* NEWKEYS went out (the packet is committed) / came in (packet_next returned it):
+/* NEWKEYS went out (the packet is committed) / came in (packet_next returned it, and
+ * packet_next has not been called since: the next packet is under the new keys):
  * installs the staged keys of that direction. Returns 0, -EPROTO (nothing staged:
- * fatal, PACKET_FAULT_KEYS), -ENOMEM (compression stream). */
+ * fatal, PACKET_FAULT_KEYS), -EBUSY (a packet is begun), -EINVAL (a later packet is
+ * already being framed), -ENOMEM (compression stream). */
 int packet_newkeys_sent(struct packet *p, uint64_t now);
 int packet_newkeys_received(struct packet *p, uint64_t now);
 
