@@ -1,8 +1,8 @@
 /* libFuzzer target: the identification-line reader (sshd/version.h), the first code
  * that sees a client's bytes. Byte 0 splits the rest into two feeds (as two reads
  * would) and picks the reader's role. Invariants: never more consumed than given; a
- * complete line is a well-formed identification without CR, LF or NUL, at most 253
- * bytes; the split never changes the outcome. */
+ * complete line is a well-formed identification without CR, LF or NUL, at most 255
+ * bytes with its terminator; the split never changes the outcome. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ra != 1)
         return 0;
     line = version_peer_line(&a, &len);
-    if (line == NULL || len != strlen(line) || len > VERSION_LINE_MAX - 2 ||
+    /* 255 bytes with the terminator: 254 before a bare LF, 253 before CR LF */
+    if (line == NULL || len != strlen(line) || len > VERSION_LINE_MAX - 1 ||
+        (used_a >= 2 && data[used_a - 2] == '\r' && len > VERSION_LINE_MAX - 2) ||
         strncmp(line, "SSH-", 4) != 0 || strpbrk(line, "\r\n") != NULL ||
         data[used_a - 1] != '\n' || version_peer_software(&a) == NULL ||
         *version_peer_software(&a) == '\0')
