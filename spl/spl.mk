@@ -18,11 +18,12 @@ $(SPLC): $(call objs,$(SPLC_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-# The statecall lists come from mplc; until sshd/proto/ssh.mpl is on main, splc is
+# The statecall lists come from mplc (mpl/mpl.mk, included before this fragment, names
+# them MPL_SSH_STATECALLS and MPL_MONITOR_STATECALLS); until mplc writes them, splc is
 # built and tested against the fixture lists in regress/spl/fixtures/.
-ifneq ($(wildcard sshd/proto/ssh.mpl),)
-SPL_SSH_STATECALLS     ?= $(B)/gen/ssh.statecalls
-SPL_MONITOR_STATECALLS ?= $(B)/gen/monitor.statecalls
+ifneq ($(MPL_SSH_STATECALLS),)
+SPL_SSH_STATECALLS     ?= $(MPL_SSH_STATECALLS)
+SPL_MONITOR_STATECALLS ?= $(MPL_MONITOR_STATECALLS)
 else
 SPL_SSH_STATECALLS     ?= regress/spl/fixtures/ssh.statecalls
 SPL_MONITOR_STATECALLS ?= regress/spl/fixtures/monitor.statecalls
