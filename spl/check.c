@@ -153,8 +153,12 @@ struct walk {
 static void check_guard(struct walk *w, const struct spl_env *env, const struct spl_expr *e)
 {
 	struct spl_expr *r = spl_resolve(env, e, &w->errors);
-	if (r && type_of(env->aut, r, &w->errors) == TY_INT)
-		w->errors += spl_error(&e->loc, "condition must be bool, not int");
+	if (r && type_of(env->aut, r, &w->errors) == TY_INT) {
+		const struct spl_expr *start = e;
+		while (start->kind == EX_BIN)
+			start = start->l;   /* point at where the condition begins */
+		w->errors += spl_error(&start->loc, "condition must be bool, not int");
+	}
 }
 
 static void check_statecall(struct walk *w, const char *name, const struct spl_loc *loc)

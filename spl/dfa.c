@@ -116,6 +116,7 @@ struct det {
 	const struct spl_automaton *aut;
 	int width;                /* REGS + nregs: node, return stack, registers */
 	int **out;                /* per node: edge indices, -1 terminated */
+	unsigned char *finishing; /* per node: every path from it goes straight to exit/abort */
 	struct cset work;         /* closure scratch */
 	struct cset states;       /* every deterministic state's canonical key, see below */
 	int **keys;               /* state -> sorted significant configurations */
@@ -172,7 +173,8 @@ static void closure(struct det *d)
 			}
 			cset_add(&d->work, n);
 		}
-		if (depth < SPL_MAX_NESTING) {
+		/* A node on its way to exit or abort is not waiting: nothing interrupts it. */
+		if (depth < SPL_MAX_NESTING && !d->finishing[node]) {
 			for (int k = 0; k < g->ndurings; k++) {
 				if (!((g->nodes[node].interruptible >> k) & 1))
 					continue;
@@ -366,6 +368,23 @@ int spl_dfa_build(const struct spl_cfg *g, int nsc, struct spl_dfa *dfa)
 	for (int n = 0; n < g->nnodes; n++)
 		d.out[n][count[n]] = -1;
 	free(count);
+
+	d.finishing = xcalloc((size_t)g->nnodes, 1);
+	d.finishing[g->exit_node] = d.finishing[g->abort_node] = 1;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (int n = 0; n < g->nnodes; n++) {
+			if (d.finishing[n] || d.out[n][0] < 0)
+				continue;
+			int all = 1;
+			for (int *e = d.out[n]; *e >= 0 && all; e++) {
+				const struct spl_edge *ed = &g->edges[*e];
+				all = ed->statecall < 0 && !ed->guard && d.finishing[ed->to];
+			}
+			if (all)
+				changed = d.finishing[n] = 1;
+		}
+	}
 
 	unsigned char *in_alpha = xcalloc((size_t)nsc, 1);
 	for (int e = 0; e < g->nedges; e++)

@@ -77,12 +77,15 @@ int spl_emit_c(FILE *c, FILE *h, const char *prefix, const char *hname,
 	fprintf(c, "};\n");
 
 	unsigned char *per_channel = xcalloc((size_t)sc->n, 1);
+	unsigned char *known = xcalloc((size_t)sc->n, 1);
 	for (int i = 0; i < n; i++) {
 		const struct spl_dfa *d = &dfas[i];
 		const char *an = d->aut->name;
-		if (d->aut->per_channel)
-			for (int a = 0; a < d->nalpha; a++)
+		for (int a = 0; a < d->nalpha; a++) {
+			known[d->alpha[a]] = 1;
+			if (d->aut->per_channel)
 				per_channel[d->alpha[a]] = 1;
+		}
 		fprintf(c, "\n/* Automaton %s: %d states, %d statecalls in its alphabet%s. */\n",
 			an, d->nstates, d->nalpha, d->aut->per_channel ? ", one per channel" : "");
 		fprintf(c, "static const uint16_t %s_alpha_of[%d] = {\n", an, sc->n);
@@ -140,9 +143,14 @@ int spl_emit_c(FILE *c, FILE *h, const char *prefix, const char *hname,
 	fprintf(c, "static const unsigned char per_channel[%d] = {", sc->n);
 	for (int s = 0; s < sc->n; s++)
 		fprintf(c, "%s%d,", s % 24 ? " " : "\n\t", per_channel[s]);
+	fprintf(c, "\n};\n");
+	fprintf(c, "/* Statecalls some automaton sees: any other one is outside the policy. */\n");
+	fprintf(c, "static const unsigned char known[%d] = {", sc->n);
+	for (int s = 0; s < sc->n; s++)
+		fprintf(c, "%s%d,", s % 24 ? " " : "\n\t", known[s]);
 	fprintf(c, "\n};\n\n");
 	fprintf(c, "const struct spl_policy %s_desc = {\n\t\"%s\", %d, statecall_names,\n"
-		   "\tconn_automata, %d, chan_automata, %d, per_channel,\n};\n\n",
+		   "\tconn_automata, %d, chan_automata, %d, per_channel, known,\n};\n\n",
 		prefix, prefix, sc->n, nconn, nchan);
 	fprintf(c, "void %s_init(struct %s *p)\n{\n\tspl_init(p->state, %d);\n}\n\n", prefix,
 		prefix, nconn);
@@ -159,5 +167,6 @@ int spl_emit_c(FILE *c, FILE *h, const char *prefix, const char *hname,
 	fprintf(c, "const char *%s_statecall_name(unsigned sc)\n{\n"
 		   "\treturn spl_statecall_name(&%s_desc, sc);\n}\n", prefix, prefix);
 	free(per_channel);
+	free(known);
 	return 0;
 }

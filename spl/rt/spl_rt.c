@@ -49,6 +49,14 @@ int spl_step(const struct spl_policy *p, uint16_t *conn, uint16_t *chan, unsigne
 		return -EINVAL;
 	if (p->per_channel[sc] && !chan)
 		return -EINVAL;
+	if (!p->known[sc]) {
+		if (why) {
+			why->automaton = p->name;
+			why->state = "-";
+			why->statecall = p->statecall_names[sc];
+		}
+		return -EPROTO;
+	}
 	for (unsigned i = 0; i < p->nconn; i++) {
 		if ((rc = step_one(p->conn[i], conn[i], sc, &nconn[i])) < 0) {
 			refused(p, p->conn[i], conn[i], sc, why);

@@ -5,6 +5,7 @@
  * each per connection (an array of uint16_t the server keeps); per-channel automata have
  * one state each per channel. A statecall goes to every automaton whose alphabet holds
  * it; it is accepted only if all of them accept it, and only then does any state move.
+ * A statecall no automaton has in its alphabet is outside the policy and refused.
  * A step is a fixed number of table lookups: constant time, no allocation.
  */
 #ifndef SPL_RT_H
@@ -35,6 +36,7 @@ struct spl_policy {
 	const struct spl_automaton_table *const *chan;
 	unsigned nchan;
 	const unsigned char *per_channel;    /* [nstatecalls]: a channel automaton sees it */
+	const unsigned char *known;          /* [nstatecalls]: some automaton sees it */
 };
 
 /* What a refused statecall is logged as. */
