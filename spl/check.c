@@ -13,6 +13,7 @@
 
 #define MAX_REPEAT 64     /* multiple (lo..hi) is unrolled: keep it small */
 #define MAX_REG_SPAN 1024 /* registers are enumerated when determinising */
+#define MAX_REG_SPACE 65536 /* ... and so is the product of their ranges */
 
 enum type { TY_INT, TY_BOOL, TY_ERR };
 
@@ -312,6 +313,13 @@ int spl_check(struct spl_program *prog, struct spl_statecalls *sc)
 				w.errors += spl_error(&g->loc, "initial value %ld outside %ld..%ld",
 						      g->init, g->lo, g->hi);
 		}
+		long space = 1;
+		for (int r = 0; r < a->nregs && space <= MAX_REG_SPACE; r++)
+			if (a->regs[r].hi >= a->regs[r].lo && a->regs[r].hi - a->regs[r].lo <= MAX_REG_SPAN)
+				space *= a->regs[r].hi - a->regs[r].lo + 1;
+		if (space > MAX_REG_SPACE)
+			w.errors += spl_error(&a->loc, "automaton '%s': its registers have more than "
+					      "%d combined values", a->name, MAX_REG_SPACE);
 		struct spl_env env = { .aut = a };
 		check_block(&w, &env, a->body);
 	}

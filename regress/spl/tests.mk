@@ -10,6 +10,16 @@ $(B)/regress/spl_errors: regress/spl/check-errors.sh $(SPLC)
 	printf '#!/bin/sh\nB=%s exec sh regress/spl/check-errors.sh\n' '$(B)' >$@
 	chmod +x $@
 
+# The emitters against golden copies (regress/spl/golden/).
+TESTS += $(B)/regress/spl_golden
+$(B)/regress/spl_golden: regress/spl/check-golden.sh $(SPLC)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nB=%s exec sh regress/spl/check-golden.sh\n' '$(B)' >$@
+	chmod +x $@
+
+# libFuzzer target for splc's front end; seeds in regress/fuzz/corpus/spl_parse/.
+$(eval $(call fuzz_target,spl_parse,regress/spl/fuzz_spl_parse.c $(filter-out spl/splc.c,$(SPLC_SRCS))))
+
 # make verify, run by make check (once: under SAN=1 SPIN's verdict is the same).
 ifneq ($(SAN),1)
 TESTS += $(B)/regress/spl_verify
