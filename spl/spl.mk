@@ -22,15 +22,21 @@ $(SPLC): $(call objs,$(SPLC_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-# The statecall lists come from mplc (mpl/mpl.mk, included before this fragment, names
-# them MPL_SSH_STATECALLS and MPL_MONITOR_STATECALLS); until mplc writes them, splc is
-# built and tested against the fixture lists in regress/spl/fixtures/.
-ifneq ($(MPL_SSH_STATECALLS),)
-SPL_SSH_STATECALLS     ?= $(MPL_SSH_STATECALLS)
-SPL_MONITOR_STATECALLS ?= $(MPL_MONITOR_STATECALLS)
+# The statecall lists come from mplc (mpl/mpl.mk, included before this fragment, makes
+# $(B)/gen/NAME.statecalls and the enum in $(B)/gen/NAME.h for each sshd/proto/NAME.mpl);
+# the generated C then asserts, name by name, that mplc's enum values are splc's ids.
+# Without mplc's rules, splc is built and tested against the fixture lists in
+# regress/spl/fixtures/ (copies of mplc's output).
+ifneq ($(filter $(B)/gen/ssh.statecalls,$(MPL_GEN_SC)),)
+SPL_SSH_STATECALLS     := $(B)/gen/ssh.statecalls
+SPL_MONITOR_STATECALLS := $(B)/gen/monitor.statecalls
+SPL_SSH_ENUM           := --enum-header ssh.h
+SPL_MONITOR_ENUM       := --enum-header monitor.h
 else
-SPL_SSH_STATECALLS     ?= regress/spl/fixtures/ssh.statecalls
-SPL_MONITOR_STATECALLS ?= regress/spl/fixtures/monitor.statecalls
+SPL_SSH_STATECALLS     := regress/spl/fixtures/ssh.statecalls
+SPL_MONITOR_STATECALLS := regress/spl/fixtures/monitor.statecalls
+SPL_SSH_ENUM           :=
+SPL_MONITOR_ENUM       :=
 endif
 
 SPL_SSH_POLICIES     := sshd/proto/transport.spl sshd/proto/layers.spl \
@@ -41,14 +47,14 @@ SPL_MONITOR_AUTOMATA := monitor
 
 $(B)/gen/ssh_policy.c $(B)/gen/ssh_policy.h: $(SPLC) $(SPL_SSH_STATECALLS) $(SPL_SSH_POLICIES)
 	@mkdir -p $(B)/gen/dot
-	$(SPLC_RUN) --statecalls $(SPL_SSH_STATECALLS) --prefix ssh_policy \
+	$(SPLC_RUN) --statecalls $(SPL_SSH_STATECALLS) --prefix ssh_policy $(SPL_SSH_ENUM) \
 	    --c $(B)/gen/ssh_policy.c --h $(B)/gen/ssh_policy.h \
 	    --dot-dir $(B)/gen/dot $(SPL_SSH_POLICIES)
 
 $(B)/gen/monitor_policy.c $(B)/gen/monitor_policy.h: $(SPLC) $(SPL_MONITOR_STATECALLS) \
 		$(SPL_MONITOR_POLICIES)
 	@mkdir -p $(B)/gen/dot
-	$(SPLC_RUN) --statecalls $(SPL_MONITOR_STATECALLS) --prefix monitor_policy \
+	$(SPLC_RUN) --statecalls $(SPL_MONITOR_STATECALLS) --prefix monitor_policy $(SPL_MONITOR_ENUM) \
 	    --c $(B)/gen/monitor_policy.c --h $(B)/gen/monitor_policy.h \
 	    --dot-dir $(B)/gen/dot $(SPL_MONITOR_POLICIES)
 
