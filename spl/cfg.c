@@ -17,12 +17,21 @@ struct builder {
 	struct spl_cfg *cfg;
 	int allow;                /* current always_allow set, -1: none */
 	uint32_t interruptible;
+	int too_big;
 	int errors;
 };
+
+#define MAX_NODES 200000      /* multiple (lo..hi) unrolls: bound the graph */
 
 static int new_node(struct builder *b)
 {
 	struct spl_cfg *g = b->cfg;
+	if (g->nnodes >= MAX_NODES && !b->too_big) {
+		b->too_big = 1;
+		b->errors += spl_error(&g->aut->loc, "automaton '%s' too large: more than %d "
+				       "graph nodes once repetitions are unrolled", g->aut->name,
+				       MAX_NODES);
+	}
 	if (g->nnodes == g->capnodes) {
 		g->capnodes = g->capnodes ? 2 * g->capnodes : 64;
 		g->nodes = xrealloc(g->nodes, (size_t)g->capnodes, sizeof *g->nodes);
@@ -219,7 +228,7 @@ static int statement(struct builder *b, const struct spl_env *env, const struct 
 
 static int block(struct builder *b, const struct spl_env *env, const struct spl_stmt *s, int cur)
 {
-	for (; s; s = s->next)
+	for (; s && !b->too_big; s = s->next)
 		cur = statement(b, env, s, cur);
 	return cur;
 }

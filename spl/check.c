@@ -14,6 +14,7 @@
 #define MAX_REPEAT 64     /* multiple (lo..hi) is unrolled: keep it small */
 #define MAX_REG_SPAN 1024 /* registers are enumerated when determinising */
 #define MAX_REG_SPACE 65536 /* ... and so is the product of their ranges */
+#define MAX_INLINED 200000  /* statements checked, functions inlined: bounds the work */
 
 enum type { TY_INT, TY_BOOL, TY_ERR };
 
@@ -148,6 +149,7 @@ struct walk {
 	const struct spl_function *stack[16];
 	int depth;
 	int nesting;
+	long inlined;
 	int errors;
 };
 
@@ -174,6 +176,11 @@ static void check_statecall(struct walk *w, const char *name, const struct spl_l
 static void check_block(struct walk *w, const struct spl_env *env, const struct spl_stmt *s)
 {
 	for (; s; s = s->next) {
+		if (++w->inlined == MAX_INLINED)
+			w->errors += spl_error(&s->loc, "policy too large: more than %d statements "
+					       "once functions are inlined", MAX_INLINED);
+		if (w->inlined >= MAX_INLINED)
+			return;
 		switch (s->kind) {
 		case ST_STATECALL:
 			check_statecall(w, s->name, &s->loc);
@@ -321,6 +328,7 @@ int spl_check(struct spl_program *prog, struct spl_statecalls *sc)
 			w.errors += spl_error(&a->loc, "automaton '%s': its registers have more than "
 					      "%d combined values", a->name, MAX_REG_SPACE);
 		struct spl_env env = { .aut = a };
+		w.inlined = 0;
 		check_block(&w, &env, a->body);
 	}
 	if (prog->nautos == 0 && prog->napp > 0)

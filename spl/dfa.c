@@ -18,6 +18,7 @@
 #include "spl/spl.h"
 
 #define MAX_DFA_STATES 0xfff0
+#define MAX_WORK 20000000L   /* configurations visited in all: bounds compile time */
 #define REGS (1 + SPL_MAX_NESTING)  /* offset of the registers in a configuration */
 #define MAXW (REGS + 64)
 
@@ -118,6 +119,7 @@ struct det {
 	int **out;                /* per node: edge indices, -1 terminated */
 	unsigned char *finishing; /* per node: every path from it goes straight to exit/abort */
 	struct cset work;         /* closure scratch */
+	long visited;             /* configurations visited so far (MAX_WORK) */
 	struct cset states;       /* every deterministic state's canonical key, see below */
 	int **keys;               /* state -> sorted significant configurations */
 	int *keylen;
@@ -149,7 +151,7 @@ static void closure(struct det *d)
 	const struct spl_cfg *g = d->g;
 	int c[MAXW];
 
-	for (int i = 0; i < d->work.n; i++) {
+	for (int i = 0; i < d->work.n && d->visited < MAX_WORK; i++, d->visited++) {
 		memcpy(c, d->work.v + i * d->width, (size_t)d->width * sizeof *c);
 		int node = c[0], depth = 0;
 		int *regs = c + REGS;
@@ -440,6 +442,10 @@ int spl_dfa_build(const struct spl_cfg *g, int nsc, struct spl_dfa *dfa)
 				}
 			}
 			closure(&d);
+			if (d.visited >= MAX_WORK)
+				return spl_error(&g->aut->loc, "automaton '%s' too large to determinise "
+						 "(more than %ld configurations visited)",
+						 g->aut->name, MAX_WORK);
 			next[s * nalpha + a] = d.work.n ? intern(&d) : -1;
 			if (d.nstates > MAX_DFA_STATES)
 				return spl_error(&g->aut->loc, "automaton '%s' has more than %d "
