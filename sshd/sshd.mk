@@ -5,7 +5,7 @@ SSHD_LIB  := $(B)/lib/libsshd.a
 $(eval $(call static_lib,libsshd,$(SSHD_SRCS)))
 
 # Link order: the daemon's own code, then the runtimes and crypto it calls.
-SSHD_LIBS := $(SSHD_LIB) $(SPLRT_LIB) $(MPLRT_LIB) $(CRYPTO_LIB)
+SSHD_LIBS := $(SSHD_LIB) $(SPL_POLICY_LIB) $(MPLGEN_LIB) $(MPLRT_LIB) $(CRYPTO_LIB)
 
 ifneq ($(wildcard sshd/main.c),)
 BINS += $(B)/sshd/sshd

@@ -1,0 +1,162 @@
+/* The receive and send gates of the net child (conn.h). */
+#include "sshd/conn.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ssh_policy.h"
+
+int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, const struct log_ctx *log,
+	      int sock_in, int sock_out, uint64_t now_ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->ctx = ctx;
+	c->cfg = ctx != NULL ? ctx->cfg : NULL;
+	c->log = log;
+	c->sock_in = sock_in;
+	c->sock_out = sock_out;
+	c->now_ms = now_ms;
+	ssh_policy_init(&c->policy);
+	int rc = packet_new(&c->pkt, 0, now_ms / 1000);
+	return rc < 0 ? rc : 0;
+}
+
+void conn_fini(struct conn *c)
+{
+	packet_free(c->pkt);
+	c->pkt = NULL;
+}
+
+/* Logs a refusal by the automata: which one, in which state, what it refused. */
+static void log_refusal(const struct conn *c, const char *dir, const struct spl_rejection *why)
+{
+	log_msg(c->log, LOG_LEVEL_ERROR, "protocol violation: %s %s refused by %s in state %s",
+		dir, why->statecall ? why->statecall : "?",
+		why->automaton ? why->automaton : "?", why->state ? why->state : "?");
+}
+
+static int step(struct conn *c, unsigned sc, struct ssh_policy_channel *ch, const char *dir)
+{
+	struct spl_rejection why = {0};
+	if (ssh_policy_names_channel(sc) && ch == NULL)
+		return -EINVAL;
+	int rc = ssh_policy_step(&c->policy, ssh_policy_names_channel(sc) ? ch : NULL, sc, &why);
+	if (rc == -EPROTO)
+		log_refusal(c, dir, &why);
+	return rc;
+}
+
+int conn_recv(struct conn *c, const struct packet_in *in, struct ssh_msg *m,
+	      conn_chan_lookup_fn chan_lookup, void *chan_arg, struct ssh_policy_channel **ch)
+{
+	struct mpl_error err = {0};
+	*ch = NULL;
+	int rc = ssh_msg_unpack(in->payload, in->len, &c->mstate, m, &err);
+	if (rc < 0) {
+		log_msg(c->log, LOG_LEVEL_INFO, "malformed message %u (%s at byte %zu)",
+			in->len > 0 ? in->payload[0] : 0u, err.field ? err.field : "payload",
+			err.offset);
+		return -EBADMSG;
+	}
+	unsigned sc = ssh_msg_receive_statecall(m->kind);
+	if (ssh_policy_names_channel(sc)) {
+		*ch = chan_lookup != NULL ? chan_lookup(chan_arg, m) : NULL;
+		if (*ch == NULL) {
+			log_msg(c->log, LOG_LEVEL_ERROR,
+				"protocol violation: %s names no open channel",
+				ssh_statecall_name(sc));
+			return -EPROTO;
+		}
+	}
+	rc = step(c, sc, *ch, "received");
+	if (rc < 0)
+		return rc;
+	return m->kind == ssh_msg_Unknown ? -ENOENT : 0;
+}
+
+int conn_send_begin(struct conn *c, size_t min_payload, struct mpl_writer *w)
+{
+	return packet_begin(c->pkt, min_payload, w);
+}
+
+void conn_send_abort(struct conn *c)
+{
+	packet_abort(c->pkt);
+}
+
+size_t conn_send_room(const struct conn *c)
+{
+	return packet_tx_room(c->pkt);
+}
+
+int conn_send_commit(struct conn *c, enum ssh_msg_kind kind, struct ssh_policy_channel *ch,
+		     struct mpl_writer *w)
+{
+	size_t len;
+	int rc = mpl_writer_finish(w, &len);
+	if (rc < 0) {
+		packet_abort(c->pkt);
+		return rc;
+	}
+	rc = step(c, ssh_msg_transmit_statecall(kind), ch, "sending");
+	if (rc < 0) {
+		packet_abort(c->pkt);
+		return rc;
+	}
+	return packet_commit(c->pkt, w, NULL);
+}
+
+int conn_send(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch)
+{
+	struct mpl_writer w;
+	struct mpl_error err = {0};
+	int rc = packet_begin(c->pkt, 1, &w);
+	if (rc < 0)
+		return rc;
+	rc = ssh_msg_pack(&w, m, &err);
+	if (rc < 0) {
+		packet_abort(c->pkt);
+		/* A message larger than the room now may still fit an empty queue. */
+		if (rc == -ENOSPC && packet_tx_pending(c->pkt) == 0)
+			return -EMSGSIZE;
+		return rc;
+	}
+	return conn_send_commit(c, m->kind, ch, &w);
+}
+
+int conn_notify(struct conn *c, unsigned app_statecall, struct ssh_policy_channel *ch)
+{
+	return step(c, app_statecall, ch, "application");
+}
+
+int conn_disconnect(struct conn *c, int err, enum ssh_disconnect_reason reason,
+		    const char *fmt, ...)
+{
+	char cause[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cause, sizeof(cause), fmt, ap);
+	va_end(ap);
+	if (c->closing)
+		return err;
+	c->closing = true;
+	if (c->exit_status == 0)
+		c->exit_status = 255;
+	log_msg(c->log, LOG_LEVEL_INFO, "Disconnecting %s%s%s%s port %d: %s",
+		c->authenticated ? "user " : "", c->authenticated ? c->user : "",
+		c->authenticated ? " " : "", c->ctx != NULL ? c->ctx->peer_addr : "?",
+		c->ctx != NULL ? c->ctx->peer_port : 0, cause);
+
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Transport_Disconnect);
+	m.u.Transport_Disconnect.reason = (uint32_t)reason;
+	m.u.Transport_Disconnect.description =
+		(struct mpl_bytes){ (const uint8_t *)cause, strlen(cause) };
+	m.u.Transport_Disconnect.language = (struct mpl_bytes){ (const uint8_t *)"", 0 };
+	/* The policy may not allow a DISCONNECT now (e.g. after the peer's); then, or with
+	 * a full queue or a broken packet layer, the connection just closes. */
+	(void)conn_send(c, &m, NULL);
+	return err;
+}
