@@ -250,6 +250,23 @@ int pubkey_ed25519(const struct pubkey *key, const uint8_t **pk)
 	return 0;
 }
 
+int pubkey_sig_alg(const struct pubkey *key, enum sig_alg rsa_alg)
+{
+	if (key == NULL)
+		return -EINVAL;
+	switch (key->type) {
+	case PUBKEY_ED25519:
+		return SIG_ALG_ED25519;
+	case PUBKEY_ECDSA:
+		return sig_alg_for_curve(key->curve);
+	case PUBKEY_RSA:
+		return rsa_alg == SIG_ALG_RSA_SHA2_256 || rsa_alg == SIG_ALG_RSA_SHA2_512 ?
+			(int)rsa_alg : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
 int pubkey_ecdsa(const struct pubkey *key, enum ec_curve *curve, const uint8_t **q,
 		 size_t *q_len)
 {

@@ -65,6 +65,10 @@ int pubkey_sig_alg_matches(const struct pubkey *key, enum sig_alg alg);
  *   rsa:     e and n as minimal big-endian magnitudes (an mpint encoder adds the
  *            sign byte where the top bit is set). */
 int pubkey_ed25519(const struct pubkey *key, const uint8_t **pk);
+/* The signature algorithm a key signs with: ssh-ed25519, the ECDSA algorithm of its
+ * curve, or rsa_alg (SIG_ALG_RSA_SHA2_256/512) for an RSA key.  -EINVAL otherwise. */
+int pubkey_sig_alg(const struct pubkey *key, enum sig_alg rsa_alg);
+
 int pubkey_ecdsa(const struct pubkey *key, enum ec_curve *curve, const uint8_t **q,
 		 size_t *q_len);
 int pubkey_rsa(const struct pubkey *key, const uint8_t **e, size_t *e_len, const uint8_t **n,

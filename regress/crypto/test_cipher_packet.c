@@ -16,44 +16,23 @@
 
 #include "crypto/cipher.h"
 #include "crypto/random.h"
+#include "regress/crypto/cipher_pairs.h"
 #include "regress/crypto/sym_packets.h"
 
-struct combo {
-    const char *cipher;
-    const char *mac;
-};
-
-static const struct combo combos[] = {
-    { "none", NULL },
-    { "none", "hmac-sha2-256" },
-    { "chacha20-poly1305@openssh.com", NULL },
-    { "aes128-gcm@openssh.com", NULL },
-    { "aes256-gcm@openssh.com", NULL },
-    { "aes128-ctr", "hmac-sha2-256" },
-    { "aes128-ctr", "hmac-sha2-512" },
-    { "aes128-ctr", "hmac-sha2-256-etm@openssh.com" },
-    { "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
-    { "aes192-ctr", "hmac-sha2-256" },
-    { "aes192-ctr", "hmac-sha2-512" },
-    { "aes192-ctr", "hmac-sha2-256-etm@openssh.com" },
-    { "aes192-ctr", "hmac-sha2-512-etm@openssh.com" },
-    { "aes256-ctr", "hmac-sha2-256" },
-    { "aes256-ctr", "hmac-sha2-512" },
-    { "aes256-ctr", "hmac-sha2-256-etm@openssh.com" },
-    { "aes256-ctr", "hmac-sha2-512-etm@openssh.com" },
-};
-#define N_COMBOS (sizeof(combos) / sizeof(combos[0]))
+/* Every pair crypto/ supports (regress/crypto/cipher_pairs.h), filled in by main. */
+static struct cipher_pair combos[CIPHER_PAIRS_MAX];
+static size_t n_combos;
 
 /* Room for the largest packet plus tag, and for a corrupted length to be honoured. */
 #define BIG (4 + CIPHER_MAX_PACKET_LEN + CIPHER_MAX_TAG_LEN)
 
-static void pair(const struct combo *c, struct cipher_state **seal, struct cipher_state **open)
+static void pair(const struct cipher_pair *c, struct cipher_state **seal, struct cipher_state **open)
 {
     assert_int_equal(make_state(seal, c->cipher, c->mac, CIPHER_SEAL, 5), 0);
     assert_int_equal(make_state(open, c->cipher, c->mac, CIPHER_OPEN, 5), 0);
 }
 
-static bool authenticated(const struct combo *c)
+static bool authenticated(const struct cipher_pair *c)
 {
     return strcmp(c->cipher, "none") != 0 || c->mac != NULL;
 }
@@ -134,7 +113,7 @@ static void test_round_trips(void **state)
     (void)state;
     assert_non_null(buf);
     assert_non_null(payload);
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         struct cipher_state *seal, *open;
         uint32_t seqnr = 0xfffffff0u;   /* crosses the 2^32 wrap on the way */
 
@@ -177,7 +156,7 @@ static void test_max_packet(void **state)
 
     (void)state;
     assert_non_null(buf);
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         struct cipher_state *seal, *open;
         size_t align, tag;
         uint32_t plen;
@@ -210,7 +189,7 @@ static void test_max_packet(void **state)
 static void test_padding_rule(void **state)
 {
     (void)state;
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         struct cipher_state *seal, *open;
         uint8_t buf[600];
 
@@ -240,7 +219,7 @@ static void test_padding_rule(void **state)
 /* Feeds a (possibly corrupted) wire image to a fresh receiver the way a transport
  * would: head first, then as many bytes as the length asks for (zero bytes where
  * the wire image is shorter). Returns the first error, or the open result. */
-static ssize_t receive(const struct combo *c, uint32_t seqnr, const uint8_t *wire,
+static ssize_t receive(const struct cipher_pair *c, uint32_t seqnr, const uint8_t *wire,
                        size_t wire_len, uint8_t *scratch)
 {
     struct cipher_state *open;
@@ -277,7 +256,7 @@ static void test_every_bit_flip_rejected(void **state)
 
     (void)state;
     assert_non_null(scratch);
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         struct cipher_state *seal, *open;
         size_t len, total;
         unsigned flips = 0;
@@ -312,7 +291,7 @@ static void test_wrong_seqnr_rejected(void **state)
 
     (void)state;
     assert_non_null(scratch);
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         struct cipher_state *seal, *open;
         size_t len, total;
 
@@ -341,7 +320,7 @@ static void test_wrong_key_rejected(void **state)
     uint8_t payload[50], wire[300], copy[300];
 
     (void)state;
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         const struct cipher_alg *alg = cipher_alg_lookup(combos[c].cipher, strlen(combos[c].cipher));
         const struct mac_alg *m = combos[c].mac ? mac_alg_lookup(combos[c].mac, strlen(combos[c].mac)) : NULL;
         struct cipher_state *seal;
@@ -400,7 +379,7 @@ static void test_reordered_rejected(void **state)
     uint8_t p1[100], p2[100], payload[20];
 
     (void)state;
-    for (size_t c = 0; c < N_COMBOS; c++) {
+    for (size_t c = 0; c < n_combos; c++) {
         struct cipher_state *seal, *open;
         size_t l1, l2, t1, t2;
         uint32_t plen;
@@ -570,6 +549,7 @@ static void test_misuse(void **state)
 
 int main(void)
 {
+    n_combos = cipher_pairs(combos);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_round_trips),

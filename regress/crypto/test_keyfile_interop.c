@@ -135,6 +135,9 @@ static void test_rsa_ssh_keygen_pem(void **state)
 	pub = hostkey_pubkey(key);
 	assert_int_equal(pubkey_type(pub), PUBKEY_RSA);
 	assert_int_equal(pubkey_bits(pub), 2048);
+	assert_int_equal(pubkey_sig_alg(pub, SIG_ALG_RSA_SHA2_512), SIG_ALG_RSA_SHA2_512);
+	assert_int_equal(pubkey_sig_alg(pub, SIG_ALG_RSA_SHA2_256), SIG_ALG_RSA_SHA2_256);
+	assert_int_equal(pubkey_sig_alg(pub, SIG_ALG_RSA_SHA1), -EINVAL);
 	assert_matches_ssh_keygen(pub, path);
 	snprintf(pubp, sizeof(pubp), "%s/rsa.pub", dir);
 	assert_fingerprint_matches(pub, pubp);
@@ -253,6 +256,7 @@ static void test_ecdsa_ssh_keygen_pem(void **state)
 		pub = hostkey_pubkey(key);
 		assert_int_equal(pubkey_type(pub), PUBKEY_ECDSA);
 		assert_int_equal(pubkey_bits(pub), bits[i]);
+		assert_int_equal(pubkey_sig_alg(pub, SIG_ALG_RSA_SHA2_512), algs[i]);
 		assert_matches_ssh_keygen(pub, path);
 		assert_fingerprint_matches(pub, pubp);
 		assert_int_equal(hostkey_sign(key, algs[i], (const uint8_t *)"H", 1, &out), 0);
@@ -296,6 +300,8 @@ static void test_ed25519_fingerprint(void **state)
 	/* TEST-ONLY: string "ssh-ed25519" (4 + 11 bytes), then string pk (4 + 32) */
 	assert_int_equal(blob.len, 4 + 11 + 4 + 32);
 	assert_int_equal(pubkey_from_ed25519(&pub, blob.b + 19, 32), 0);
+	assert_int_equal(pubkey_sig_alg(pub, SIG_ALG_RSA_SHA2_512), SIG_ALG_ED25519);
+	assert_int_equal(pubkey_sig_alg(NULL, SIG_ALG_RSA_SHA2_512), -EINVAL);
 	assert_fingerprint_matches(pub, path);
 	pubkey_free(pub);
 }

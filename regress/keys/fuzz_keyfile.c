@@ -26,23 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	switch (pubkey_type(hostkey_pubkey(key))) {
-	case PUBKEY_ED25519:
-		alg = SIG_ALG_ED25519;
-		break;
-	case PUBKEY_RSA:
-		alg = SIG_ALG_RSA_SHA2_512;
-		break;
-	default: {
-		enum ec_curve curve;
-		const uint8_t *q;
-		size_t q_len;
-
-		if (pubkey_ecdsa(hostkey_pubkey(key), &curve, &q, &q_len) != 0)
-			abort();
-		alg = (enum sig_alg)sig_alg_for_curve(curve);
-	}
-	}
+	int a = pubkey_sig_alg(hostkey_pubkey(key), SIG_ALG_RSA_SHA2_512);
+	if (a < 0)
+		abort();
+	alg = (enum sig_alg)a;
 	rc = sigblob_sign(key, alg, msg, sizeof(msg), sig, sizeof(sig));
 	if (rc <= 0 || sigblob_verify(hostkey_pubkey(key), alg, sig, (size_t)rc, msg,
 				      sizeof(msg), 0) != 0)
