@@ -1,4 +1,5 @@
-/* Framed bytes plus at most one fd over a SOCK_SEQPACKET socketpair.  See fdpass.h. */
+/* Framed bytes plus at most one fd, or records with a few fds, over a SOCK_SEQPACKET
+ * socketpair.  See fdpass.h. */
 #include "sshd/fdpass.h"
 
 #include <errno.h>
@@ -13,7 +14,7 @@
 
 /* Room for more descriptors than we ever accept, so that a peer sending a few too many
  * is seen (and they are closed) rather than silently cut by the kernel. */
-#define FDPASS_FDS_SEEN 4
+#define FDPASS_FDS_SEEN (FDPASS_RECORD_FDS_MAX + 4)
 
 /* The unix datagram code refuses a message larger than the send buffer minus a little
  * overhead; leave generous room. */
@@ -91,41 +92,33 @@ static int64_t deadline_of(int timeout_ms)
 	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 }
 
-int fdpass_send(int sock, const void *buf, size_t len, int fd, int timeout_ms)
+/* Sends one SEQPACKET message made of iov[0..niov) with the descriptors fds[0..nfds). */
+static int send_msg(int sock, struct iovec *iov, size_t niov, size_t total, const int *fds,
+		    size_t nfds, int timeout_ms)
 {
-	uint8_t hdr[FDPASS_HEADER_LEN];
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(FDPASS_RECORD_FDS_MAX * sizeof(int))];
 	} ctl;
-	struct iovec iov[2];
 	struct msghdr msg;
 
-	if (sock < 0 || (buf == NULL && len > 0))
+	if (nfds > FDPASS_RECORD_FDS_MAX)
 		return -EINVAL;
-	if (len > FDPASS_PAYLOAD_MAX)
-		return -EMSGSIZE;
-	hdr[0] = (uint8_t)(len >> 24);
-	hdr[1] = (uint8_t)(len >> 16);
-	hdr[2] = (uint8_t)(len >> 8);
-	hdr[3] = (uint8_t)len;
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = (void *)(uintptr_t)buf;
-	iov[1].iov_len = len;
-
+	for (size_t i = 0; i < nfds; i++)
+		if (fds[i] < 0)
+			return -EINVAL;
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
-	msg.msg_iovlen = 2;
-	if (fd >= 0) {
+	msg.msg_iovlen = niov;
+	if (nfds > 0) {
 		memset(&ctl, 0, sizeof(ctl));
 		msg.msg_control = ctl.buf;
-		msg.msg_controllen = sizeof(ctl.buf);
+		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
 		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 	}
 
 	int64_t deadline = deadline_of(timeout_ms);
@@ -133,7 +126,7 @@ int fdpass_send(int sock, const void *buf, size_t len, int fd, int timeout_ms)
 		ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n >= 0) {
 			/* a SEQPACKET message goes whole or not at all */
-			return (size_t)n == sizeof(hdr) + len ? 0 : -EIO;
+			return (size_t)n == total ? 0 : -EIO;
 		}
 		if (errno == EINTR)
 			continue;
@@ -149,43 +142,80 @@ int fdpass_send(int sock, const void *buf, size_t len, int fd, int timeout_ms)
 	}
 }
 
+int fdpass_send(int sock, const void *buf, size_t len, int fd, int timeout_ms)
+{
+	uint8_t hdr[FDPASS_HEADER_LEN];
+	struct iovec iov[2];
+
+	if (sock < 0 || (buf == NULL && len > 0))
+		return -EINVAL;
+	if (len > FDPASS_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	hdr[0] = (uint8_t)(len >> 24);
+	hdr[1] = (uint8_t)(len >> 16);
+	hdr[2] = (uint8_t)(len >> 8);
+	hdr[3] = (uint8_t)len;
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)buf;
+	iov[1].iov_len = len;
+	return send_msg(sock, iov, 2, sizeof(hdr) + len, &fd, fd >= 0 ? 1 : 0, timeout_ms);
+}
+
+#define FDPASS_MAX_PARTS 8
+
+int fdpass_send_record(int sock, const void *const *parts, const size_t *lens, size_t n_parts,
+		       const int *fds, size_t nfds, int timeout_ms)
+{
+	struct iovec iov[FDPASS_MAX_PARTS];
+	size_t total = 0;
+
+	if (sock < 0 || n_parts == 0 || n_parts > FDPASS_MAX_PARTS || parts == NULL ||
+	    lens == NULL || (nfds > 0 && fds == NULL))
+		return -EINVAL;
+	for (size_t i = 0; i < n_parts; i++) {
+		if (parts[i] == NULL && lens[i] > 0)
+			return -EINVAL;
+		if (lens[i] > FDPASS_RECORD_MAX - total)
+			return -EMSGSIZE;
+		total += lens[i];
+		iov[i].iov_base = (void *)(uintptr_t)parts[i];
+		iov[i].iov_len = lens[i];
+	}
+	if (total == 0)		/* the receiver would take it for the peer's close */
+		return -EINVAL;
+	return send_msg(sock, iov, n_parts, total, fds, nfds, timeout_ms);
+}
+
 static void close_all(const int *fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		close(fds[i]);
 }
 
-int fdpass_recv(int sock, void *buf, size_t cap, int *fd_out, int timeout_ms)
+/* Receives one SEQPACKET message into iov[0..niov) and the descriptors that came with it
+ * into fds (at most max_fds).  Returns the message length (> 0) or a negative errno; on
+ * error no received descriptor is left open and *nfds is 0. */
+static int recv_msg(int sock, struct iovec *iov, size_t niov, int *fds, size_t max_fds,
+		    size_t *nfds, int timeout_ms)
 {
-	uint8_t hdr[FDPASS_HEADER_LEN];
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(FDPASS_FDS_SEEN * sizeof(int))];
 	} ctl;
-	struct iovec iov[2];
 	struct msghdr msg;
-	int fds[FDPASS_FDS_SEEN];
-	size_t nfds = 0;
+	int got[FDPASS_FDS_SEEN];
+	size_t ngot = 0;
 	bool bad_ctl = false;
 	ssize_t n;
 
-	if (fd_out != NULL)
-		*fd_out = -1;
-	if (sock < 0 || (buf == NULL && cap > 0))
-		return -EINVAL;
-	if (cap > FDPASS_PAYLOAD_MAX)
-		cap = FDPASS_PAYLOAD_MAX;
-
+	*nfds = 0;
 	int64_t deadline = deadline_of(timeout_ms);
 	for (;;) {
-		iov[0].iov_base = hdr;
-		iov[0].iov_len = sizeof(hdr);
-		iov[1].iov_base = buf;
-		iov[1].iov_len = cap;
 		memset(&msg, 0, sizeof(msg));
 		memset(&ctl, 0, sizeof(ctl));
 		msg.msg_iov = iov;
-		msg.msg_iovlen = 2;
+		msg.msg_iovlen = niov;
 		msg.msg_control = ctl.buf;
 		msg.msg_controllen = sizeof(ctl.buf);
 
@@ -207,7 +237,7 @@ int fdpass_recv(int sock, void *buf, size_t cap, int *fd_out, int timeout_ms)
 		return -errno;
 	}
 
-	/* Take every descriptor the kernel installed before judging the frame, so that
+	/* Take every descriptor the kernel installed before judging the message, so that
 	 * none leaks whatever the verdict. */
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
@@ -219,35 +249,82 @@ int fdpass_recv(int sock, void *buf, size_t cap, int *fd_out, int timeout_ms)
 		for (size_t i = 0; i < k; i++) {
 			int fd;
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (nfds < FDPASS_FDS_SEEN)
-				fds[nfds++] = fd;
+			if (ngot < FDPASS_FDS_SEEN)
+				got[ngot++] = fd;
 			else
 				close(fd);	/* cannot happen with our buffer size; be safe */
 		}
 	}
 
 	if (n == 0) {			/* orderly shutdown (or an empty datagram: same end) */
-		close_all(fds, nfds);
+		close_all(got, ngot);
 		return -EPIPE;
 	}
 	if (msg.msg_flags & MSG_TRUNC) {
-		close_all(fds, nfds);
+		close_all(got, ngot);
 		return -EMSGSIZE;
 	}
-	if ((msg.msg_flags & MSG_CTRUNC) || bad_ctl || nfds > 1 || (nfds == 1 && fd_out == NULL)) {
-		close_all(fds, nfds);
+	if ((msg.msg_flags & MSG_CTRUNC) || bad_ctl || ngot > max_fds) {
+		close_all(got, ngot);
 		return -EPROTO;
 	}
+	if (n > INT32_MAX) {		/* cannot happen: the buffers are smaller */
+		close_all(got, ngot);
+		return -EMSGSIZE;
+	}
+	if (ngot > 0)
+		memcpy(fds, got, ngot * sizeof(int));
+	*nfds = ngot;
+	return (int)n;
+}
+
+int fdpass_recv(int sock, void *buf, size_t cap, int *fd_out, int timeout_ms)
+{
+	uint8_t hdr[FDPASS_HEADER_LEN];
+	struct iovec iov[2];
+	int fd = -1;
+	size_t nfds = 0;
+
+	if (fd_out != NULL)
+		*fd_out = -1;
+	if (sock < 0 || (buf == NULL && cap > 0))
+		return -EINVAL;
+	if (cap > FDPASS_PAYLOAD_MAX)
+		cap = FDPASS_PAYLOAD_MAX;
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = buf;
+	iov[1].iov_len = cap;
+	int n = recv_msg(sock, iov, 2, &fd, fd_out != NULL ? 1 : 0, &nfds, timeout_ms);
+	if (n < 0)
+		return n;
 	if ((size_t)n < sizeof(hdr)) {
-		close_all(fds, nfds);
+		close_all(&fd, nfds);
 		return -EBADMSG;
 	}
 	size_t want = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
 	if (want != (size_t)n - sizeof(hdr)) {
-		close_all(fds, nfds);
+		close_all(&fd, nfds);
 		return -EBADMSG;
 	}
 	if (nfds == 1)
-		*fd_out = fds[0];
+		*fd_out = fd;
 	return (int)want;
+}
+
+int fdpass_recv_record(int sock, void *buf, size_t cap, int *fds, size_t max_fds,
+		       size_t *nfds, int timeout_ms)
+{
+	struct iovec iov;
+
+	if (nfds != NULL)
+		*nfds = 0;
+	if (sock < 0 || buf == NULL || cap == 0 || nfds == NULL ||
+	    (max_fds > 0 && fds == NULL) || max_fds > FDPASS_RECORD_FDS_MAX)
+		return -EINVAL;
+	if (cap > FDPASS_RECORD_MAX)
+		cap = FDPASS_RECORD_MAX;
+	iov.iov_base = buf;
+	iov.iov_len = cap;
+	return recv_msg(sock, &iov, 1, fds, max_fds, nfds, timeout_ms);
 }

@@ -39,4 +39,27 @@ int fdpass_send(int sock, const void *buf, size_t len, int fd, int timeout_ms);
  * descriptors against the rules; the frame is consumed in every case. */
 int fdpass_recv(int sock, void *buf, size_t cap, int *fd_out, int timeout_ms);
 
+/* Records: the same socket, but the caller's bytes are the whole SEQPACKET message (no
+ * length header of this layer: the caller's format has its own) and up to
+ * FDPASS_RECORD_FDS_MAX descriptors ride with it.  Used by mon_wire.h. */
+#define FDPASS_RECORD_MAX (FDPASS_PAYLOAD_MAX + FDPASS_HEADER_LEN)
+#define FDPASS_RECORD_FDS_MAX 4
+
+/* Sends the n_parts buffers parts[i] (lengths lens[i]) as one record of at most
+ * FDPASS_RECORD_MAX bytes, with the nfds descriptors fds (they stay open in the caller).
+ * Waits for room as fdpass_send.  Returns 0, -EINVAL, -EMSGSIZE, -EPIPE, -ETIMEDOUT, or
+ * another negative errno. */
+int fdpass_send_record(int sock, const void *const *parts, const size_t *lens, size_t n_parts,
+		       const int *fds, size_t nfds, int timeout_ms);
+
+/* Receives one record into buf (capacity cap) and returns its length; fds (room for
+ * max_fds) gets the descriptors that came with it (close-on-exec), *nfds their count.
+ * More than max_fds descriptors, control data cut by the kernel (MSG_CTRUNC) or any
+ * other control message: every received descriptor is closed and -EPROTO.  A record
+ * larger than cap: -EMSGSIZE (descriptors closed).  An empty record: -EPIPE, as the
+ * peer's close.  timeout_ms and the other errors as fdpass_recv; on any error *nfds is
+ * 0 and no descriptor is left open. */
+int fdpass_recv_record(int sock, void *buf, size_t cap, int *fds, size_t max_fds,
+		       size_t *nfds, int timeout_ms);
+
 #endif

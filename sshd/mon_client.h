@@ -20,7 +20,9 @@
 
 #include "mpl/rt/mpl_rt.h"
 #include "sshd/log.h"
-#include "monitor.h"		/* generated from sshd/proto/monitor.mpl */
+/* Angle brackets: "monitor.h" would find sshd/monitor.h (the monitor loop) beside this
+ * file; this is the codec generated from sshd/proto/monitor.mpl, in $(B)/gen. */
+#include <monitor.h>
 
 /* Most host keys announced, and the bound of one key blob. */
 #define MON_MAX_HOSTKEYS 16
