@@ -2,9 +2,13 @@
 #include "sshd/conn.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ssh_policy.h"
 
@@ -159,4 +163,79 @@ int conn_disconnect(struct conn *c, int err, enum ssh_disconnect_reason reason,
 	 * a full queue or a broken packet layer, the connection just closes. */
 	(void)conn_send(c, &m, NULL);
 	return err;
+}
+
+uint64_t conn_clock_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+long conn_write_some(struct conn *c)
+{
+	long total = 0;
+	/* Bounded: each round either writes bytes out of a bounded queue or stops. */
+	for (int round = 0; round < 64; round++) {
+		size_t len;
+		const uint8_t *p = packet_tx_peek(c->pkt, &len);
+		if (p == NULL || len == 0)
+			break;
+		/* send with MSG_NOSIGNAL: a peer gone is -EPIPE, not a SIGPIPE (no handler
+		 * runs in the net child); a pipe (-i) is not a socket and takes write. */
+		ssize_t n = c->out_not_socket ? write(c->sock_out, p, len)
+					      : send(c->sock_out, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == ENOTSOCK && !c->out_not_socket) {
+			c->out_not_socket = true;
+			continue;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return errno == EPIPE || errno == ECONNRESET ? -EPIPE : -errno;
+		}
+		if (n == 0)
+			break;
+		int rc = packet_tx_consume(c->pkt, (size_t)n);
+		if (rc < 0)
+			return rc;
+		total += n;
+	}
+	return total;
+}
+
+int conn_flush(struct conn *c, int timeout_ms)
+{
+	uint64_t start = conn_clock_ms();
+	while (packet_tx_pending(c->pkt) > 0) {
+		long n = conn_write_some(c);
+		if (n < 0)
+			return (int)n;
+		if (packet_tx_pending(c->pkt) == 0)
+			break;
+		uint64_t spent = conn_clock_ms() - start;
+		if (spent >= (uint64_t)timeout_ms)
+			return -ETIMEDOUT;
+		struct pollfd pfd = { .fd = c->sock_out, .events = POLLOUT };
+		int r = poll(&pfd, 1, (int)((uint64_t)timeout_ms - spent));
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0 && (pfd.revents & (POLLERR | POLLNVAL)) != 0)
+			return -EPIPE;
+	}
+	return 0;
+}
+
+int conn_send_now(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch,
+		  int timeout_ms)
+{
+	int rc = conn_send(c, m, ch);
+	if (rc != -ENOSPC)
+		return rc;
+	rc = conn_flush(c, timeout_ms);
+	if (rc < 0)
+		return rc;
+	return conn_send(c, m, ch);
 }

@@ -57,6 +57,7 @@ struct conn {
 	bool ext_info_c;	/* the client takes EXT_INFO (ext-info-c, initial kex) */
 	bool closing;		/* DISCONNECT sent or received: flush and end */
 	int exit_status;	/* netchild_main's return once closing */
+	bool out_not_socket;	/* sock_out is a pipe (-i): write(2) instead of send(2) */
 };
 
 /* Sets up c for one connection: packet layer (none cipher), SPL automata in their
@@ -102,6 +103,24 @@ size_t conn_send_room(const struct conn *c);
 /* Steps an application statecall (ssh_policy.h's SSH_POLICY_Notify_* / Expect_*),
  * with ch for Expect_ChannelReply.  Returns 0 or -EPROTO (logged). */
 int conn_notify(struct conn *c, unsigned app_statecall, struct ssh_policy_channel *ch);
+
+/* The monotonic clock in milliseconds (c->now_ms's unit). */
+uint64_t conn_clock_ms(void);
+
+/* Writes what the socket takes now from the send queue, without waiting.  Returns the
+ * bytes written (0: the socket is full or nothing was queued), -EPIPE when the peer is
+ * gone, another negative errno. */
+long conn_write_some(struct conn *c);
+
+/* Writes the send queue out, waiting (poll) at most timeout_ms in all: for a message
+ * that must go out now although the queue is full (a key exchange message behind
+ * channel data), and for the last bytes before the connection ends.  Returns 0 when
+ * the queue is empty, -ETIMEDOUT, or as conn_write_some. */
+int conn_flush(struct conn *c, int timeout_ms);
+
+/* conn_send, but when the queue is full it is first flushed (at most timeout_ms), once. */
+int conn_send_now(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch,
+		  int timeout_ms);
 
 /* Ends the connection from our side: logs the cause ("Disconnecting ...: <cause>" at
  * INFO, as OpenSSH), sends DISCONNECT with reason and the cause as description (when
