@@ -24,8 +24,10 @@ static const int allowed_syscalls[] = {
 	/* waiting */
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl),
 	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_pwait2),
-	/* malloc (mmap/mprotect are below, with their argument filter) */
+	/* malloc (mmap/mprotect are below, with their argument filter); libsodium's
+	 * sodium_malloc, which holds key exchange secrets, locks its pages out of swap */
 	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(mlock), SCMP_SYS(munlock),
 	/* time, randomness, identity, signals, threads' waits */
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
 	SCMP_SYS(getpid), SCMP_SYS(futex), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
