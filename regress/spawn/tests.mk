@@ -1,0 +1,5 @@
+# regress/spawn/: starting the user's process of a session (sshd/session_spawn.c), its
+# environment (sshd/session_env.c) and the RFC 4254 signal names (sshd/signal_names.c).
+# As root the test also creates the user msshd-spawn-test (and group msshd-spawn-tg) to
+# check the change of user; without root that part is skipped.
+$(eval $(call cmocka_test,spawn,regress/spawn/test_spawn.c,$(SSHD_LIB)))
