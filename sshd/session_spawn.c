@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,10 +144,15 @@ static int child_setup_fds(struct spawn_plan *pl)
 }
 
 /* The monitor ignores SIGPIPE and may handle others; an ignored signal stays ignored
- * across execve, so every disposition goes back to the default here. */
+ * across execve, so every disposition goes back to the default here.  glibc refuses to
+ * touch the two real-time signals it reserves for itself (32 and 33), yet an ignored
+ * one is inherited like any other (make leaves them ignored, for one): those are reset
+ * with the system call itself.  An all-zero kernel sigaction is SIG_DFL with no flags
+ * and an empty mask whatever the architecture's layout of that struct. */
 static void child_reset_signals(void)
 {
 	struct sigaction sa;
+	const unsigned long kernel_dfl[16] = { 0 };	/* larger than any kernel sigaction */
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -154,7 +160,9 @@ static void child_reset_signals(void)
 	for (int sig = 1; sig < NSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		(void)sigaction(sig, &sa, NULL);	/* libc-reserved ones fail: harmless */
+		if (sigaction(sig, &sa, NULL) < 0 && errno == EINVAL)
+			(void)syscall(SYS_rt_sigaction, sig, kernel_dfl, NULL,
+				      (size_t)(NSIG - 1) / 8);
 	}
 }
 
