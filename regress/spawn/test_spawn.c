@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -20,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -609,6 +611,64 @@ static void test_change_user(void **state)
 	assert_no_children();
 }
 
+/* In a forked copy of the test, without one capability: the child cannot become the
+ * user, and session_spawn returns that errno with no process and no descriptor left
+ * (the report pipe's path, after fork).  Exit codes say which check failed. */
+static int spawn_without_cap(const struct session_spawn_params *p, int cap)
+{
+	pid_t t = fork();
+
+	if (t < 0)
+		return -1;
+	if (t == 0) {
+		struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+		struct __user_cap_data_struct d[2];
+		if (syscall(SYS_capget, &h, d) < 0)
+			_exit(10);
+		d[cap / 32].effective &= ~(1u << (cap % 32));
+		d[cap / 32].permitted &= ~(1u << (cap % 32));
+		if (syscall(SYS_capset, &h, d) < 0)
+			_exit(11);
+		int before = count_fds();
+		struct session_child c;
+		int r = session_spawn(p, &c);
+		if (r == 0) {
+			(void)kill(c.pid, SIGKILL);
+			(void)waitpid(c.pid, NULL, 0);
+			_exit(12);
+		}
+		if (r != -EPERM)
+			_exit(13);
+		if (count_fds() != before)
+			_exit(14);
+		if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
+			_exit(15);
+		_exit(0);
+	}
+	int status = wait_bounded(t);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+
+static void test_change_user_refused(void **state)
+{
+	struct fx *f = *state;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(ensure_test_user(), 0);
+	struct passwd *pw = getpwnam(TEST_USER);
+	assert_non_null(pw);
+	f->p.user = TEST_USER;
+	f->p.uid = pw->pw_uid;
+	f->p.gid = pw->pw_gid;
+	f->p.home = "/";
+	f->p.change_user = true;
+	f->p.command = "echo should-not-run";
+	assert_int_equal(spawn_without_cap(&f->p, CAP_SETGID), 0);	/* initgroups */
+	assert_int_equal(spawn_without_cap(&f->p, CAP_SETUID), 0);	/* setresuid */
+	assert_no_children();
+}
+
 /* ---- the environment builder ----------------------------------------------------- */
 
 static void test_build_env_values(void **state)
@@ -764,6 +824,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failures_leave_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_user_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_build_env_values, setup, teardown),
 		cmocka_unit_test(test_signal_names),
 	};
