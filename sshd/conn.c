@@ -95,10 +95,20 @@ size_t conn_send_room(const struct conn *c)
 	return packet_tx_room(c->pkt);
 }
 
+/* Transport messages (1-49) are the only ones a key exchange lets through (T3). */
+static bool is_transport(enum ssh_msg_kind kind)
+{
+	return strncmp(ssh_msg_kind_name(kind), "Transport_", 10) == 0;
+}
+
 int conn_send_commit(struct conn *c, enum ssh_msg_kind kind, struct ssh_policy_channel *ch,
 		     struct mpl_writer *w)
 {
 	size_t len;
+	if (c->tx_kex && !is_transport(kind)) {
+		packet_abort(c->pkt);
+		return -ENOSPC;
+	}
 	int rc = mpl_writer_finish(w, &len);
 	if (rc < 0) {
 		packet_abort(c->pkt);
@@ -116,6 +126,8 @@ int conn_send(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel
 {
 	struct mpl_writer w;
 	struct mpl_error err = {0};
+	if (c->tx_kex && !is_transport(m->kind))
+		return -ENOSPC;
 	int rc = packet_begin(c->pkt, 1, &w);
 	if (rc < 0)
 		return rc;

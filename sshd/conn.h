@@ -54,6 +54,9 @@ struct conn {
 
 	bool kex_active;	/* between KEXINITs and the peer's NEWKEYS: only transport
 				   messages may be sent (layers.spl); channel output waits */
+	bool tx_kex;		/* our KEXINIT is out and our NEWKEYS not yet: conn_send
+				   answers -ENOSPC for any non-transport message (T3), so
+				   that a reply raced by our re-key is retried, not refused */
 	bool ext_info_c;	/* the client takes EXT_INFO (ext-info-c, initial kex) */
 	bool closing;		/* DISCONNECT sent or received: flush and end */
 	int exit_status;	/* netchild_main's return once closing */
@@ -82,8 +85,9 @@ int conn_recv(struct conn *c, const struct packet_in *in, struct ssh_msg *m,
 
 /* Sends a whole message: packs m behind packet_begin, steps SPL with m's Transmit
  * statecall (and ch's automaton for a channel message), commits.  Returns 0; -ENOSPC
- * when the send queue has no room now (nothing was sent, SPL did not move: retry after
- * the loop has written); -EPROTO when our own policy refuses the message (a bug: logged,
+ * when the send queue has no room now, or a non-transport message waits for our NEWKEYS
+ * (c->tx_kex) (nothing was sent, SPL did not move: retry after the loop has written);
+ * -EPROTO when our own policy refuses the message (a bug: logged,
  * the connection must end); another negative errno (fatal). */
 int conn_send(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch);
 

@@ -275,8 +275,14 @@ static int on_readable(struct loop *lp)
 			continue;
 		}
 		rc = dispatch(c, &in);
-		if (rc < 0)
+		if (rc < 0) {
+			/* Every handler disconnects before failing; one that did not must
+			 * not leave the connection half-handled. */
+			if (!c->closing)
+				conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
+						"internal error: %s", strerror(-rc));
 			return rc;
+		}
 	}
 	return 0;
 }
@@ -469,9 +475,10 @@ int netchild_main(struct privsep_net *net)
 	lp.c = &c;
 	lp.tcp = np != NULL && np->tcp;
 	version_reader_init(&lp.vr, VERSION_SERVER_MAX_PRE_LINES);
-	(void)run_loop(&lp);
-	if (!c.closing)
-		c.exit_status = 255;
+	rc = run_loop(&lp);
+	if (!c.closing)	/* a module failed without ending the connection itself */
+		conn_disconnect(&c, rc < 0 ? rc : -EIO, SSH_DISCONNECT_BY_APPLICATION,
+				"internal error: %s", strerror(rc < 0 ? -rc : EIO));
 	/* The last bytes (our DISCONNECT) get a bounded time to leave. */
 	(void)conn_flush(&c, NETCHILD_FINAL_FLUSH_MS);
 	status = c.exit_status;

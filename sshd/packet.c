@@ -69,6 +69,22 @@ static void put_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/* A fault of what was received leaves the send side intact: the DISCONNECT that tells
+ * the peer why (RFC 4253 §11.1) can still be sealed and queued. */
+static bool send_blocked(const struct packet *p)
+{
+    switch (p->fault) {
+    case PACKET_FAULT_LENGTH:
+    case PACKET_FAULT_PADDING:
+    case PACKET_FAULT_MAC:
+    case PACKET_FAULT_DECOMPRESS:
+    case PACKET_FAULT_TRUNCATED:
+        return false;
+    default:
+        return p->err != 0;
+    }
+}
+
 static int fail(struct packet *p, enum packet_fault fault, int err)
 {
     if (p->err == 0) {
@@ -466,7 +482,7 @@ size_t packet_tx_room(const struct packet *p)
     size_t run;
     ssize_t fits;
 
-    if (p == NULL || p->err != 0 || p->res_on)
+    if (p == NULL || send_blocked(p) || p->res_on)
         return 0;
     if (p->b_on)
         run = p->a0 - p->b1;
@@ -485,7 +501,7 @@ int packet_begin(struct packet *p, size_t min_payload, struct mpl_writer *w)
 
     if (p == NULL || w == NULL)
         return -EINVAL;
-    if (p->err != 0)
+    if (send_blocked(p))
         return p->err;
     if (p->res_on)
         return -EBUSY;
@@ -528,7 +544,7 @@ int packet_commit(struct packet *p, const struct mpl_writer *w, uint32_t *seqnr_
 
     if (p == NULL || w == NULL)
         return -EINVAL;
-    if (p->err != 0)
+    if (send_blocked(p))
         return p->err;
     if (!p->res_on)
         return -EINVAL;

@@ -27,7 +27,9 @@
  * packet_set_strict_kex) its sequence number restarts at 0.
  *
  * Errors are negative errno values; the first receive or seal failure is fatal and
- * sticky (the connection must end, never resynchronise). packet_disconnect_reason()
+ * sticky (the connection must end, never resynchronise); after a fault of what was
+ * received (length, padding, MAC, decompression, truncation) the send side still
+ * seals, so that a DISCONNECT can tell the peer why. packet_disconnect_reason()
  * and packet_error_cause() turn an error into the DISCONNECT reason code and a short
  * cause for the log line. */
 #ifndef MSSHD_SSHD_PACKET_H

@@ -195,6 +195,7 @@ static int send_kexinit(struct conn *c)
 		return rc;
 	tr->sent_kexinit = true;
 	c->kex_active = true;
+	c->tx_kex = true;
 	return 0;
 }
 
@@ -427,6 +428,7 @@ static int finish_exchange(struct conn *c)
 	rc = conn_send_now(c, &nk, NULL, TRANSPORT_SEND_WAIT_MS);
 	if (rc == 0)
 		rc = packet_newkeys_sent(c->pkt, now_s(c));
+	c->tx_kex = false;
 	if (rc < 0)
 		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
 				       "cannot send NEWKEYS: %s", strerror(-rc));

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "regress/netloop/netloop_test_util.h"
+#include "regress/transport/transport_test_util.h"
 #include "sshd/conn.h"
 
 struct fixture {
@@ -246,6 +247,28 @@ static void test_flush(void **state)
 	close(sv[0]);
 }
 
+/* A bad packet from the client still gets our DISCONNECT naming the cause: the packet
+ * layer's receive fault leaves its send side working. */
+static void test_disconnect_after_bad_packet(void **state)
+{
+	struct fixture *f = *state;
+	struct ssh_msg m;
+	static const uint8_t len0[16];
+	struct packet_in in;
+	kexinit(&m, "curve25519-sha256");
+	assert_int_equal(conn_send(&f->c, &m, NULL), 0);
+	size_t before = packet_tx_pending(f->c.pkt);
+	tu_inject(f->c.pkt, len0, sizeof(len0));
+	int rc = packet_next(f->c.pkt, &in);
+	assert_int_equal(rc, -EBADMSG);
+	conn_disconnect(&f->c, rc, packet_disconnect_reason(f->c.pkt, rc), "%s",
+			packet_error_cause(f->c.pkt, rc));
+	assert_true(packet_tx_pending(f->c.pkt) > before);
+	assert_true(nt_log_contains(&f->log, "Disconnecting 127.0.0.1 port 4242: bad packet length"));
+	/* the receive side stays failed */
+	assert_int_equal(packet_next(f->c.pkt, &in), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disconnect_after_bad_packet, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

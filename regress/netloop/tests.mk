@@ -4,4 +4,5 @@
 # program linked with the shared helpers and the daemon's libraries.
 NETLOOP_TEST_UTIL := regress/netloop/netloop_test_util.c
 NETLOOP_TESTS := $(sort $(wildcard regress/netloop/test_*.c))
-$(foreach t,$(NETLOOP_TESTS),$(eval $(call cmocka_test,netloop_$(patsubst test_%,%,$(basename $(notdir $(t)))),$(t) $(NETLOOP_TEST_UTIL),$(SSHD_LIBS))))
+$(foreach t,$(NETLOOP_TESTS),$(eval $(call cmocka_test,netloop_$(patsubst test_%,%,$(basename $(notdir $(t)))),$(t) $(NETLOOP_TEST_UTIL) regress/transport/transport_test_util.c,$(SSHD_LIBS))))
+
