@@ -1,0 +1,49 @@
+#!/bin/sh
+# Hostile basics before key exchange (a bad MAC needs keys: the unit tests of the packet
+# layer cover it): packet length 0, packet length over 256 KiB, padding under 4 bytes,
+# an unassigned message number instead of KEXINIT, CHANNEL_OPEN before key exchange and
+# authentication.  Each must end the connection, with a log line naming the cause, and
+# the listener must serve the next connection (a full login at the end).
+# Usage: hostile.sh SSHD RAWCLIENT
+set -u
+. "$(dirname "$0")/lib.sh"
+interop_init "$1" "$2"
+interop_user
+start_sshd || { fail "sshd starts"; finish; }
+
+# case NAME CASE LOG-PATTERN (extended regular expression, case-insensitive)
+hostile_case() {
+	name=$1 c=$2 pat=$3
+	before=$(wc -l < "$SSHD_LOG")
+	if out=$("$RAWCLIENT" hostile "$PORT" "$c" 2>&1); then
+		pass "$name: the server disconnects${out:+ ($out)}"
+	else
+		fail "$name: the server disconnects" "$out"
+	fi
+	# the monitor logs once the net child is gone: wait for the line (3 s at most)
+	i=0
+	while [ $i -lt 30 ]; do
+		tail -n +"$((before + 1))" "$SSHD_LOG" | grep -Eiq -- "$pat" && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if tail -n +"$((before + 1))" "$SSHD_LOG" | grep -Eiq -- "$pat"; then
+		pass "$name: logged ($(tail -n +"$((before + 1))" "$SSHD_LOG" | grep -Ei -- "$pat" | head -1))"
+	else
+		fail "$name: a log line names the cause (/$pat/)" \
+			"new lines: $(tail -n +"$((before + 1))" "$SSHD_LOG")"
+	fi
+	if "$RAWCLIENT" banner "$PORT" | grep -q '^SSH-2.0-'; then
+		pass "$name: the next connection is served"
+	else
+		fail "$name: the next connection is served"
+	fi
+}
+
+hostile_case "packet length 0" len0 "length"
+hostile_case "packet length over 256 KiB" huge "length"
+hostile_case "padding under 4 bytes" padding "padding"
+hostile_case "unknown message 192 before KEXINIT" unknown "192|unexpected|unknown message"
+hostile_case "CHANNEL_OPEN before key exchange and auth" chanopen "channel|90|unexpected"
+expect_out "a login after all that" hi ssh_run -- echo hi
+finish
