@@ -21,6 +21,10 @@ $(B)/regress/interop-$(1): regress/interop/$(1).sh regress/interop/lib.sh $(B)/s
 endef
 
 ifneq ($(wildcard sshd/main.c),)
-INTEROP_SCRIPTS := cmdline
+INTEROP_SCRIPTS := cmdline demo session algos auth bulk arch hostile
+# auth-unknown.sh is not registered yet: the monitor ends the connection when the net
+# child sends PubkeyQueryRequest after an invalid user ("protocol violation:
+# Receive_Monitor_PubkeyQueryRequest refused by automaton monitor in state
+# s3@monitor.spl:16"), so the client gets no "Permission denied" line.
 $(foreach s,$(INTEROP_SCRIPTS),$(eval $(call interop_script,$(s))))
 endif
