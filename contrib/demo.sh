@@ -55,6 +55,22 @@ mv "$demo/authorized_keys.new" "$demo/authorized_keys"
 printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$demo/ssh_host_ed25519_key.pub")" \
 	> "$demo/known_hosts"
 
+# StrictModes refuses an authorized_keys file below a directory others may write to
+# (a checkout under /tmp, say); then the demo says so and turns it off.
+strict=yes
+d=$demo
+while [ "$d" != / ]; do
+	d=$(dirname "$d")
+	set -- $(stat -c '%a %u' "$d")
+	case "$1" in
+	*[2367]? | *[2367]) strict=no ;;
+	esac
+	[ "$2" -eq 0 ] || [ "$2" -eq "$(id -u)" ] || strict=no
+done
+if [ $strict = no ]; then
+	echo "demo: $demo is below a directory others may write to: StrictModes no"
+fi
+
 cat > "$demo/sshd_config" <<EOF
 # msshd demo configuration (written by contrib/demo.sh)
 ListenAddress 127.0.0.1
@@ -62,6 +78,7 @@ Port $port
 HostKey $demo/ssh_host_ed25519_key
 PidFile none
 AuthorizedKeysFile .ssh/authorized_keys $demo/authorized_keys
+StrictModes $strict
 EOF
 
 if [ "$(id -u)" -eq 0 ]; then
