@@ -43,7 +43,9 @@ struct kex_exchange_params {
 	size_t hostkey_blob_len;
 	const uint8_t *session_id;		/* NULL in the first exchange of the connection */
 	size_t session_id_len;
-	const struct kex_moduli *moduli;	/* for group exchange; NULL: GEX refused */
+	const struct kex_moduli *moduli;	/* for group exchange; NULL (or no group of
+						   the sizes asked): the fixed group 14, 16
+						   or 18 by the largest size, as OpenSSH */
 	kex_sign_fn sign;
 	void *sign_arg;
 };
@@ -51,13 +53,14 @@ struct kex_exchange_params {
 struct kex_exchange;
 
 /* Starts an exchange; everything in p is copied (the caller may reuse its buffers).
- * Returns 0, -ENOMEM, -EINVAL, -ENOTSUP (group exchange without moduli). */
+ * Returns 0, -ENOMEM, -EINVAL, -ENOTSUP (a method this module does not implement). */
 int kex_exchange_new(struct kex_exchange **out, const struct kex_exchange_params *p);
 /* Wipes and releases; NULL is fine. */
 void kex_exchange_free(struct kex_exchange *x);
 
 /* The message kind the exchange waits for next: ssh_msg_Transport_KexEcdhInit,
- * _KexDhInit, _KexGexRequest or _KexGexInit. */
+ * _KexDhInit, _KexGexRequest or _KexGexInit; once it is complete or has failed,
+ * ssh_msg_Transport_NewKeys (which kex_exchange_handle does not take). */
 enum ssh_msg_kind kex_exchange_expects(const struct kex_exchange *x);
 
 /* Handles the client's message `in` (of the kind expected) and fills *reply with the
@@ -65,11 +68,14 @@ enum ssh_msg_kind kex_exchange_expects(const struct kex_exchange *x);
  * views into x, valid until the next call or kex_exchange_free).
  * Returns 1 when the exchange is complete once *reply is sent (the hash and keys are
  * ready), 0 when another client message is expected (after GEX_GROUP), -EBADMSG for a
- * bad client value (the caller disconnects with KEY_EXCHANGE_FAILED), -EPROTO for a
- * message of the wrong kind, or the sign callback's error. */
+ * bad client value (the caller disconnects with KEY_EXCHANGE_FAILED; also a GEX
+ * request whose sizes are not min <= n <= max or whose max is under 2048 bits),
+ * -EPROTO for a message of the wrong kind (the exchange is unchanged), or the sign
+ * callback's error.  After any other error the exchange is over: -EINVAL from then. */
 int kex_exchange_handle(struct kex_exchange *x, const struct ssh_msg *in, struct ssh_msg *reply);
 
-/* After completion: the exchange hash H (the session id when p->session_id was NULL). */
+/* After completion: the exchange hash H (the session id when p->session_id was NULL).
+ * -EINVAL before. */
 int kex_exchange_hash(const struct kex_exchange *x, const uint8_t **h, size_t *h_len);
 
 /* After completion: the keys of both directions (RFC 4253 §7.2) for the negotiated
