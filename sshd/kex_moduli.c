@@ -349,7 +349,9 @@ out:
 
 /* As OpenSSH's choose_dh: among the groups of min..max bits, the size the client asked
  * for if there is one, else the smallest larger size, else the largest smaller one; one
- * of the groups of that size at random. */
+ * of the groups of that size at random.  OpenSSH decides in one pass over the file and
+ * keeps a larger size it met before an exact one; on a file in ssh-keygen's ascending
+ * order that never happens, and here the order of the lines does not matter. */
 int kex_moduli_choose(const struct kex_moduli *m, uint32_t min, uint32_t n, uint32_t max,
 		      const uint8_t **p, size_t *p_len, const uint8_t **g, size_t *g_len)
 {
