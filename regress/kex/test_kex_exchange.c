@@ -111,6 +111,50 @@ static void test_gex_fallback_every_hostkey(void **state)
 	}
 }
 
+/* With a moduli file the group is the file's, of the size OpenSSH would choose; a
+ * request no group fits gets the fixed group by its largest size. */
+static void test_gex_with_moduli(void **state)
+{
+	static const struct { uint32_t min, n, max, bits; bool from_file; } req[] = {
+		{ 2048, 3072, 8192, 3072, true },
+		{ 1024, 2048, 8192, 2048, true },
+		{ 2048, 5000, 8192, 6144, true },
+		{ 2048, 7680, 8192, 7680, true },
+		{ 4096, 8192, 16384, 8192, true },
+		{ 3073, 4000, 4095, 4096, false },	/* none in 3073..4095: group 16 */
+		{ 2049, 2500, 3071, 2048, false },	/* none in 2049..3071: group 14 */
+	};
+	static uint8_t p[KEX_DH_MAX_BYTES];
+	struct kex_moduli *m = NULL;
+	struct test_exchange t;
+	char *text;
+	size_t p_len, skipped;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(kex_moduli_load("regress/kex/moduli.sample", &m, &skipped), 0);
+	assert_int_equal(skipped, 0);
+	text = calloc(1, 1 << 16);
+	assert_non_null(text);
+	f = fopen("regress/kex/moduli.sample", "r");
+	assert_non_null(f);
+	assert_true(fread(text, 1, (1 << 16) - 1, f) > 0);
+	fclose(f);
+	for (size_t r = 0; r < N_OF(req); r++) {
+		char hex[2 * KEX_DH_MAX_BYTES + 1];
+
+		exchange_setup(&t, "diffie-hellman-group-exchange-sha256",
+			       &hostkeys[r % N_HOSTKEYS], m);
+		client_gex(&t, req[r].min, req[r].n, req[r].max, req[r].bits, p, &p_len);
+		/* the modulus is (or is not) one of the file's */
+		for (size_t i = 0; i < p_len; i++)
+			snprintf(hex + 2 * i, 3, "%02X", p[i]);
+		assert_true((strstr(text, hex) != NULL) == req[r].from_file);
+	}
+	free(text);
+	kex_moduli_free(m);
+}
+
 /* The fallback groups are exactly RFC 3526's. */
 static void test_gex_fallback_groups_are_rfc3526(void **state)
 {
@@ -633,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_dh_every_hostkey),
 		cmocka_unit_test(test_gex_fallback_every_hostkey),
 		cmocka_unit_test(test_gex_fallback_groups_are_rfc3526),
+		cmocka_unit_test(test_gex_with_moduli),
 		cmocka_unit_test(test_rekey_keeps_session_id),
 		cmocka_unit_test(test_params_copied),
 		cmocka_unit_test(test_curve25519_independent_hash),
