@@ -84,6 +84,14 @@ int sandbox_seccomp_load(void)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 
+	/* fstat(2) of a held descriptor (the channels tell a session's socket from its
+	 * pipes); glibc makes it newfstatat(fd, "", st, AT_EMPTY_PATH): only that form */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fstat), 0);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
+				     SCMP_A3(SCMP_CMP_MASKED_EQ, LOW32, AT_EMPTY_PATH));
+
 	/* send(2)/recv(2) are sendto/recvfrom: allowed on connected sockets only (no
 	 * destination address), so nothing can be sent anywhere new */
 	if (r == 0)
