@@ -1,0 +1,698 @@
+/* monitor_loop driven from the net child's side: the loop runs in a forked process on
+ * one end of an fdpass socketpair (as privsep would run it, minus the fork of a real net
+ * child), and this process plays the net child through mon_client (and raw records for
+ * what mon_client would never send).  Host keys are generated into a scratch
+ * directory; the user is the one running the tests, with an authorized_keys file there.
+ * Each case checks the loop's exit (0, or the errno it ended with) and its log. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "crypto/base64.h"
+#include "crypto/hostkey.h"
+#include "keys.h"
+#include "regress/monitor/mon_test_util.h"
+#include "sshd/conn_ctx.h"
+#include "sshd/fdpass.h"
+#include "sshd/keyblob.h"
+#include "sshd/mon_client.h"
+#include "sshd/mon_wire.h"
+#include "sshd/monitor.h"
+
+struct fx {
+	char dir[64];
+	char log_path[128];
+	char hostkey_path[2][128];
+	char ak_path[128];
+	char user[256];
+	struct hostkey *hostkeys[2];
+	struct hostkey *userkey;
+	uint8_t user_blob[KEYBLOB_MAX];
+	size_t user_blob_len;
+	char user_line[BASE64_ENCODED_SIZE(KEYBLOB_MAX) + 64];
+	pid_t pid;
+	struct mon_client *mc;
+	int status;		/* the loop's process, once reaped */
+	char logtext[1 << 16];
+	uint8_t h[32];		/* the exchange hash this "connection" signs */
+};
+
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	static char pem[HOSTKEY_PEM_MAX];
+	char b64[BASE64_ENCODED_SIZE(KEYBLOB_MAX)];
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->dir, "/tmp/msshd-monitor.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->log_path, sizeof(f->log_path), "%s/log", f->dir);
+	snprintf(f->ak_path, sizeof(f->ak_path), "%s/authorized_keys", f->dir);
+	const enum pubkey_type types[2] = { PUBKEY_ED25519, PUBKEY_ECDSA };
+	for (int i = 0; i < 2; i++) {
+		snprintf(f->hostkey_path[i], sizeof(f->hostkey_path[i]), "%s/hostkey%d", f->dir, i);
+		if (hostkey_generate(&f->hostkeys[i], types[i], 256) < 0 ||
+		    hostkey_to_pem(f->hostkeys[i], pem, sizeof(pem)) < 0)
+			return -1;
+		write_text(f->hostkey_path[i], pem, 0600);
+	}
+	if (hostkey_generate(&f->userkey, PUBKEY_ED25519, 0) < 0)
+		return -1;
+	int n = keyblob_encode(hostkey_pubkey(f->userkey), f->user_blob, sizeof(f->user_blob));
+	if (n <= 0 || base64_encode(f->user_blob, (size_t)n, 0, b64, sizeof(b64)) <= 0)
+		return -1;
+	f->user_blob_len = (size_t)n;
+	snprintf(f->user_line, sizeof(f->user_line), "ssh-ed25519 %s test@monitor", b64);
+	struct passwd *pw = getpwuid(getuid());
+	if (pw == NULL)
+		return -1;
+	snprintf(f->user, sizeof(f->user), "%s", pw->pw_name);
+	memset(f->h, 0x5a, sizeof(f->h));
+	f->pid = -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[256];
+
+	if (f->pid > 0) {
+		kill(f->pid, SIGKILL);
+		waitpid(f->pid, NULL, 0);
+	}
+	mon_client_free(f->mc);
+	for (int i = 0; i < 2; i++)
+		hostkey_free(f->hostkeys[i]);
+	hostkey_free(f->userkey);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Runs monitor_loop in a child process with a configuration made of `lines` (sshd_config
+ * lines, NULL-terminated), the HostKeys and the AuthorizedKeysFile of the fixture
+ * added unless no_keys. */
+static void start_monitor(struct fx *f, const char *const *lines, bool no_keys)
+{
+	int sv[2];
+
+	assert_int_equal(fdpass_socketpair(sv), 0);
+	f->pid = fork();
+	assert_true(f->pid >= 0);
+	if (f->pid == 0) {
+		static struct sshd_config cfg;
+		static struct log_ctx lg;
+		static struct sshd_conn_ctx ctx;
+		static struct privsep_monitor mon;
+		char line[512];
+
+		close(sv[1]);
+		if (log_init(&lg, "monitor-test", LOG_LEVEL_DEBUG3, LOG_DEST_STDERR, 0, 2) < 0 ||
+		    log_open_file(&lg, f->log_path) < 0)
+			_exit(100);
+		sshd_config_init(&cfg);
+		if (!no_keys) {
+			for (int i = 0; i < 2; i++) {
+				snprintf(line, sizeof(line), "HostKey %s", f->hostkey_path[i]);
+				if (sshd_config_parse_option(&cfg, line, NULL) != 0)
+					_exit(101);
+			}
+		}
+		snprintf(line, sizeof(line), "AuthorizedKeysFile %s", f->ak_path);
+		if (sshd_config_parse_option(&cfg, line, NULL) != 0 ||
+		    sshd_config_parse_option(&cfg, "StrictModes no", NULL) != 0)
+			_exit(102);
+		for (size_t i = 0; lines != NULL && lines[i] != NULL; i++)
+			if (sshd_config_parse_option(&cfg, lines[i], NULL) != 0)
+				_exit(103);
+		ctx.cfg = &cfg;
+		ctx.log = &lg;
+		snprintf(ctx.peer_addr, sizeof(ctx.peer_addr), "127.0.0.1");
+		ctx.peer_port = 40000;
+		snprintf(ctx.local_addr, sizeof(ctx.local_addr), "127.0.0.1");
+		ctx.local_port = 2222;
+		ctx.privileged = false;
+		ctx.startup_fd = -1;
+		mon.child = getppid();
+		mon.ipc_fd = sv[0];
+		mon.pidfd = -1;
+		mon.log = &lg;
+		mon.relay.fd = -1;
+		mon.arg = &ctx;
+		int r = monitor_loop(&mon);
+		_exit(r == 0 ? 0 : (-r) & 0x7f);
+	}
+	close(sv[0]);
+	assert_int_equal(mon_client_new(&f->mc, sv[1], NULL), 0);
+}
+
+/* Closes the net side and waits (bounded) for the loop's end; returns its exit code
+ * (0, or the errno it returned) and reads its log into f->logtext. */
+static int stop_monitor(struct fx *f)
+{
+	int status = 0;
+
+	mon_client_free(f->mc);
+	f->mc = NULL;
+	for (int i = 0;; i++) {
+		pid_t w = waitpid(f->pid, &status, WNOHANG);
+		if (w == f->pid)
+			break;
+		assert_int_equal(w, 0);
+		if (i == 1000)
+			fail_msg("the monitor loop did not end");
+		poll(NULL, 0, 10);
+	}
+	f->pid = -1;
+	int fd = open(f->log_path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	ssize_t n = read(fd, f->logtext, sizeof(f->logtext) - 1);
+	close(fd);
+	f->logtext[n > 0 ? n : 0] = '\0';
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void assert_log(const struct fx *f, const char *s)
+{
+	if (strstr(f->logtext, s) == NULL)
+		fail_msg("log lacks \"%s\":\n%s", s, f->logtext);
+}
+
+static void host_blobs(struct fx *f, const struct mpl_bytes **blobs)
+{
+	size_t n = 0;
+	assert_int_equal(mon_hostkeys(f->mc, blobs, &n), 0);
+	assert_int_equal(n, 2);
+}
+
+static int sign(struct fx *f, const struct mpl_bytes *blob, const char *alg)
+{
+	uint8_t sig[SIGBLOB_MAX];
+	return mon_sign(f->mc, blob->ptr, blob->len, alg, f->h, sizeof(f->h), sig, sizeof(sig));
+}
+
+static int user(struct fx *f, const char *name, bool *valid)
+{
+	char methods[MON_METHODS_MAX];
+	return mon_user(f->mc, (const uint8_t *)name, strlen(name),
+			(const uint8_t *)"ssh-connection", 14, valid, methods);
+}
+
+/* The userauth_signed_data of a publickey request for the user key, and its signature
+ * (by signer, over the exchange hash of the fixture). */
+static size_t signed_data(struct fx *f, const char *name, uint8_t *out, size_t cap)
+{
+	struct userauth_signed_data sd;
+	struct mpl_writer w;
+	size_t len = 0;
+
+	userauth_signed_data_init(&sd, userauth_signed_data_Publickey);
+	sd.session_id = (struct mpl_bytes){ f->h, sizeof(f->h) };
+	sd.msg = 50;
+	sd.user = mpl_bytes_str(name);
+	sd.service = MPL_LIT("ssh-connection");
+	sd.method = MPL_LIT("publickey");
+	sd.u.Publickey.has_signature = true;
+	sd.u.Publickey.algorithm = MPL_LIT("ssh-ed25519");
+	sd.u.Publickey.key = (struct mpl_bytes){ f->user_blob, f->user_blob_len };
+	mpl_writer_init(&w, out, cap, 0, 0);
+	assert_int_equal(userauth_signed_data_pack(&w, &sd, NULL), 0);
+	assert_int_equal(mpl_writer_finish(&w, &len), 0);
+	return len;
+}
+
+static int verify(struct fx *f, const uint8_t *data, size_t len, const uint8_t *signed_over,
+		  size_t signed_len, struct mon_auth_result *res)
+{
+	uint8_t sig[SIGBLOB_MAX];
+	int n = sigblob_sign(f->userkey, SIG_ALG_ED25519, signed_over, signed_len, sig,
+			     sizeof(sig));
+	assert_true(n > 0);
+	return mon_pubkey_verify(f->mc, (const uint8_t *)"ssh-ed25519", 11, f->user_blob,
+				 f->user_blob_len, data, len, sig, (size_t)n, res);
+}
+
+/* Up to the authenticated state: host keys, signature, user, good signature. */
+static void authenticate(struct fx *f)
+{
+	const struct mpl_bytes *blobs;
+	bool valid = false;
+	uint8_t sd[1024];
+	struct mon_auth_result res;
+
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	assert_true(valid);
+	size_t n = signed_data(f, f->user, sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_true(res.authenticated);
+}
+
+/* ---- refusals by the policy ---- */
+
+static void test_sign_before_hostkeys(void **state)
+{
+	struct fx *f = *state;
+	uint8_t sig[SIGBLOB_MAX];
+	static uint8_t blob[KEYBLOB_MAX];
+
+	start_monitor(f, NULL, false);
+	/* the blob is known without asking (the net child loaded nothing, but a signature
+	 * names its key by blob; the policy does not demand HostkeysRequest first) */
+	int n = keyblob_encode(hostkey_pubkey(f->hostkeys[0]), blob, sizeof(blob));
+	assert_true(n > 0);
+	int len = mon_sign(f->mc, blob, (size_t)n, "ssh-ed25519", f->h, sizeof(f->h), sig,
+			   sizeof(sig));
+	assert_true(len > 0);
+	assert_int_equal(sigblob_verify(hostkey_pubkey(f->hostkeys[0]), SIG_ALG_ED25519, sig,
+					(size_t)len, f->h, sizeof(f->h), 0), 0);
+	assert_int_equal(stop_monitor(f), 0);
+}
+
+static void test_two_signatures_before_user(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(sign(f, &blobs[1], "ecdsa-sha2-nistp256"), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_SignRequest refused by automaton monitor in state ");
+}
+
+static void test_verify_before_user(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	uint8_t sd[1024];
+	struct mon_auth_result res;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	size_t n = signed_data(f, f->user, sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_PubkeyVerifyRequest refused by automaton monitor in state ");
+}
+
+static void test_user_before_signature(void **state)
+{
+	struct fx *f = *state;
+	bool valid;
+
+	start_monitor(f, NULL, false);
+	assert_int_equal(user(f, f->user, &valid), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_UserRequest refused by automaton monitor in state ");
+}
+
+static void test_session_before_auth(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	struct monitor_msg_Monitor_SessionRequest req;
+	uint32_t id;
+	int fds[3];
+	size_t nfds;
+	bool valid;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	memset(&req, 0, sizeof(req));
+	req.session_kind = MONITOR_SESSION_EXEC;
+	req.command = MPL_LIT("id");
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), -EPIPE);
+	assert_int_equal(nfds, 0);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_SessionRequest refused by automaton monitor in state ");
+}
+
+static void test_user_change_refused(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	bool valid;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	assert_int_equal(user(f, f->user, &valid), 0);	/* the same again is fine */
+	assert_int_equal(user(f, "nobody-else", &valid), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "change of username or service not allowed");
+}
+
+/* ---- refusals of malformed requests ---- */
+
+static void test_unknown_type_refused(void **state)
+{
+	struct fx *f = *state;
+	uint8_t rec[16];
+	const uint8_t body[] = { 99, 1, 2, 3 };
+
+	start_monitor(f, NULL, false);
+	size_t n = mon_test_record(rec, sizeof(rec), sizeof(body), 0, body, sizeof(body));
+	assert_int_equal(mon_test_raw_send(mon_client_fd(f->mc), rec, n, NULL, 0), 0);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_Unknown refused by automaton monitor");
+}
+
+static void test_answer_kind_from_net_refused(void **state)
+{
+	struct fx *f = *state;
+	uint8_t rec[32];
+	/* SessionExit: the monitor's own message */
+	const uint8_t body[] = { 34, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+	start_monitor(f, NULL, false);
+	size_t n = mon_test_record(rec, sizeof(rec), sizeof(body), 0, body, sizeof(body));
+	assert_int_equal(mon_test_raw_send(mon_client_fd(f->mc), rec, n, NULL, 0), 0);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_SessionExit refused by automaton monitor");
+}
+
+static void test_request_with_fd_refused(void **state)
+{
+	struct fx *f = *state;
+	uint8_t rec[16];
+	const uint8_t body[] = { 1 };	/* HostkeysRequest */
+	int p[2];
+
+	start_monitor(f, NULL, false);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	size_t n = mon_test_record(rec, sizeof(rec), sizeof(body), 1, body, sizeof(body));
+	assert_int_equal(mon_test_raw_send(mon_client_fd(f->mc), rec, n, &p[1], 1), 0);
+	close(p[1]);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "malformed request from the net child");
+	/* the monitor closed what it got: nothing holds the write end any more */
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 0);
+	close(p[0]);
+}
+
+static void test_truncated_request_refused(void **state)
+{
+	struct fx *f = *state;
+	uint8_t rec[16];
+	const uint8_t body[] = { 3, 0, 0, 0, 40, 'x' };	/* SignRequest cut short */
+
+	start_monitor(f, NULL, false);
+	size_t n = mon_test_record(rec, sizeof(rec), sizeof(body), 0, body, sizeof(body));
+	assert_int_equal(mon_test_raw_send(mon_client_fd(f->mc), rec, n, NULL, 0), 0);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "malformed request from the net child");
+}
+
+static void test_no_hostkeys(void **state)
+{
+	struct fx *f = *state;
+	const char *lines[] = { NULL, NULL };
+	char line[256];
+
+	/* one key file that is not a key */
+	snprintf(line, sizeof(line), "HostKey %s/authorized_keys", f->dir);
+	write_text(f->ak_path, "not a key\n", 0600);
+	lines[0] = line;
+	start_monitor(f, lines, true);
+	assert_int_equal(stop_monitor(f), ENOENT);
+	assert_log(f, "Unable to load host key");
+	assert_log(f, "no hostkeys available");
+}
+
+static void test_sign_refusals(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	uint8_t sig[SIGBLOB_MAX];
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	/* an algorithm that does not suit the key: refused, the connection goes on */
+	assert_int_equal(sign(f, &blobs[0], "rsa-sha2-256"), -EACCES);
+	/* (and since a signature was asked, the next one before a user is refused) */
+	assert_int_equal(mon_sign(f->mc, f->user_blob, f->user_blob_len, "ssh-ed25519", f->h,
+				  sizeof(f->h), sig, sizeof(sig)), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "algorithm does not suit the key");
+
+	/* a key we do not hold */
+	start_monitor(f, NULL, false);
+	assert_int_equal(mon_sign(f->mc, f->user_blob, f->user_blob_len, "ssh-ed25519", f->h,
+				  sizeof(f->h), sig, sizeof(sig)), -EACCES);
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "signature asked with a host key we do not hold");
+}
+
+/* ---- the good flow ---- */
+
+static int wait_exit(struct fx *f, struct mon_session_exit *ev)
+{
+	for (int i = 0; i < 100; i++) {
+		int r = mon_client_next_exit(f->mc, ev);
+		if (r != 0)
+			return r;
+		struct pollfd pfd = { .fd = mon_client_fd(f->mc), .events = POLLIN };
+		if (poll(&pfd, 1, 100) == 1 && (r = mon_client_read_events(f->mc)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static size_t read_all(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	for (int i = 0; i < 1000 && n + 1 < cap; i++) {
+		ssize_t k = read(fd, buf + n, cap - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+static void test_full_flow(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	uint8_t sig[SIGBLOB_MAX], sd[1024];
+	bool valid = false, allowed = true;
+	char methods[MON_METHODS_MAX];
+	struct mon_auth_result res;
+	char line[8192];
+
+	snprintf(line, sizeof(line), "%s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
+	start_monitor(f, NULL, false);
+
+	host_blobs(f, &blobs);
+	int len = mon_sign(f->mc, blobs[1].ptr, blobs[1].len, "ecdsa-sha2-nistp256", f->h,
+			   sizeof(f->h), sig, sizeof(sig));
+	assert_true(len > 0);
+	assert_int_equal(sigblob_verify(hostkey_pubkey(f->hostkeys[1]), SIG_ALG_ECDSA_NISTP256,
+					sig, (size_t)len, f->h, sizeof(f->h), 0), 0);
+
+	assert_int_equal(mon_user(f->mc, (const uint8_t *)f->user, strlen(f->user),
+				  (const uint8_t *)"ssh-connection", 14, &valid, methods), 0);
+	assert_true(valid);
+	assert_string_equal(methods, "publickey");
+
+	/* a key that is not listed, then the one that is */
+	uint8_t other[KEYBLOB_MAX];
+	int on = keyblob_encode(hostkey_pubkey(f->hostkeys[0]), other, sizeof(other));
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11, other,
+					  (size_t)on, &allowed), 0);
+	assert_false(allowed);
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11, f->user_blob,
+					  f->user_blob_len, &allowed), 0);
+	assert_true(allowed);
+
+	/* a signature over other bytes than the signed data: no */
+	size_t n = signed_data(f, f->user, sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n - 1, &res), 0);
+	assert_false(res.authenticated);
+	assert_string_equal(res.methods, "publickey");
+	/* the right one */
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_true(res.authenticated);
+
+	/* an exec session: output on stdout and stderr, exit status 3 */
+	struct monitor_msg_Monitor_SessionRequest req;
+	uint32_t id = 0;
+	int fds[3];
+	size_t nfds = 0;
+	char out[256];
+	struct mon_session_exit ev;
+	memset(&req, 0, sizeof(req));
+	req.session_kind = MONITOR_SESSION_EXEC;
+	req.command = MPL_LIT("read x; echo \"out $x\"; echo err >&2; exit 3");
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), 0);
+	assert_int_equal(nfds, 3);
+	assert_int_equal(write(fds[0], "in\n", 3), 3);
+	close(fds[0]);
+	read_all(fds[1], out, sizeof(out));
+	assert_string_equal(out, "out in\n");
+	read_all(fds[2], out, sizeof(out));
+	assert_string_equal(out, "err\n");
+	close(fds[1]);
+	close(fds[2]);
+	assert_int_equal(wait_exit(f, &ev), 1);
+	assert_int_equal(ev.session_id, id);
+	assert_true(ev.exited);
+	assert_int_equal(ev.exit_status, 3);
+
+	/* a signal, then the exit it causes */
+	uint32_t id2 = 0;
+	req.command = MPL_LIT("exec sleep 30");
+	assert_int_equal(mon_session(f->mc, &req, &id2, fds, &nfds), 0);
+	assert_true(id2 != id);
+	assert_int_equal(mon_window_change(f->mc, id2, 80, 24, 0, 0), 0);
+	assert_int_equal(mon_signal(f->mc, id2, "TERM"), 0);
+	assert_int_equal(wait_exit(f, &ev), 1);
+	assert_int_equal(ev.session_id, id2);
+	assert_false(ev.exited);
+	assert_string_equal(ev.signal_name, "TERM");
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+
+	/* no pty yet */
+	req.want_pty = true;
+	assert_int_equal(mon_session(f->mc, &req, &id2, fds, &nfds), -ENOTSUP);
+	assert_int_equal(nfds, 0);
+
+	assert_int_equal(stop_monitor(f), 0);
+	snprintf(line, sizeof(line), "Accepted publickey for %s from 127.0.0.1 port 40000 ssh2: "
+		 "ED25519 SHA256:", f->user);
+	assert_log(f, line);
+	assert_log(f, "window change 80x24");
+}
+
+static void test_forced_command_and_no_pty(void **state)
+{
+	struct fx *f = *state;
+	char line[8192];
+
+	snprintf(line, sizeof(line),
+		 "command=\"read x; echo forced:$SSH_ORIGINAL_COMMAND\",no-pty %s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
+	start_monitor(f, NULL, false);
+	authenticate(f);
+
+	struct monitor_msg_Monitor_SessionRequest req;
+	uint32_t id = 0;
+	int fds[3];
+	size_t nfds = 0;
+	char out[256];
+	struct mon_session_exit ev;
+	memset(&req, 0, sizeof(req));
+	req.want_pty = true;
+	req.session_kind = MONITOR_SESSION_SHELL;
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), -EACCES);
+
+	req.want_pty = false;
+	req.session_kind = MONITOR_SESSION_EXEC;
+	req.command = MPL_LIT("echo client");
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), 0);
+	close(fds[0]);
+	read_all(fds[1], out, sizeof(out));
+	assert_string_equal(out, "forced:echo client\n");
+	close(fds[1]);
+	close(fds[2]);
+	assert_int_equal(wait_exit(f, &ev), 1);
+	assert_true(ev.exited);
+	assert_int_equal(ev.exit_status, 0);
+	/* signals are not for forced commands (OpenSSH): the session runs on */
+	req.command = MPL_LIT("");
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), 0);
+	assert_int_equal(mon_signal(f->mc, id, "TERM"), 0);
+	close(fds[0]);
+	read_all(fds[1], out, sizeof(out));
+	assert_string_equal(out, "forced:\n");
+	close(fds[1]);
+	close(fds[2]);
+	assert_int_equal(wait_exit(f, &ev), 1);
+	assert_true(ev.exited);
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "pty refused");
+	assert_log(f, "refusing to send signal TERM to forced-command session");
+}
+
+static void test_invalid_user(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	bool valid = true;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, "no-such-user-msshd", &valid), 0);
+	assert_false(valid);
+	/* an unknown user's checks are the net child's to answer: here they are refused */
+	bool allowed;
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11,
+					  f->user_blob, f->user_blob_len, &allowed), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Invalid user no-such-user-msshd from 127.0.0.1 port 40000");
+	assert_log(f, "Receive_Monitor_PubkeyQueryRequest refused by automaton monitor");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sign_before_hostkeys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_signatures_before_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_before_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_before_signature, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_before_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_change_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_type_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answer_kind_from_net_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_with_fd_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_request_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_hostkeys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sign_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("monitor_loop", tests, NULL, NULL);
+}

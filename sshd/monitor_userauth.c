@@ -1,0 +1,209 @@
+/* The monitor's side of user authentication: the user lookup that fixes the account,
+ * and the public-key checks, each decided by mon_auth.h from what the monitor itself
+ * knows (the account, the session id, its host keys), never from the net child's word.
+ * Password and keyboard-interactive are not implemented yet: they are answered "no". */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/pubkey.h"
+#include "sshd/monitor_int.h"
+
+/* The methods offered: what the configuration enables among those implemented. */
+static void offered_methods(const struct monitor_state *st, char out[MON_METHODS_MAX])
+{
+	out[0] = '\0';
+	/* -1 (unset) is OpenSSH's default, yes */
+	if (st->cfg->pubkey_authentication != 0)
+		strcpy(out, "publickey");
+}
+
+static bool pubkey_enabled(const struct monitor_state *st)
+{
+	return st->cfg->pubkey_authentication != 0;
+}
+
+int monitor_on_user(struct monitor_state *st, const struct monitor_msg *m)
+{
+	const struct monitor_msg_Monitor_UserRequest *q = &m->u.Monitor_UserRequest;
+
+	if (q->user.len > sizeof(st->req_user) || q->service.len > sizeof(st->req_service)) {
+		log_msg(st->log, LOG_LEVEL_ERROR,
+			"monitor: protocol violation: user name or service too long");
+		return -EPROTO;
+	}
+	/* A5: the first lookup fixes user and service (as the client sent them: a fake
+	 * account's fields are mon_auth's business); OpenSSH disconnects on a change */
+	if (st->have_user &&
+	    (q->user.len != st->req_user_len || q->service.len != st->req_service_len ||
+	     memcmp(q->user.ptr, st->req_user, q->user.len) != 0 ||
+	     memcmp(q->service.ptr, st->req_service, q->service.len) != 0)) {
+		log_msg(st->log, LOG_LEVEL_ERROR,
+			"monitor: protocol violation: change of username or service not allowed");
+		return -EPROTO;
+	}
+	if (!st->have_user) {
+		int r = mon_auth_lookup(st->cfg, (const char *)q->user.ptr, q->user.len,
+					(const char *)q->service.ptr, q->service.len,
+					st->ctx->peer_addr, st->ctx->peer_port, st->log, &st->user);
+		if (r < 0) {
+			log_msg(st->log, LOG_LEVEL_ERROR,
+				"monitor: protocol violation: bad user name or service (%s)",
+				strerror(-r));
+			return -EPROTO;
+		}
+		st->have_user = true;
+		memcpy(st->req_user, q->user.ptr, q->user.len);
+		st->req_user_len = q->user.len;
+		memcpy(st->req_service, q->service.ptr, q->service.len);
+		st->req_service_len = q->service.len;
+		offered_methods(st, st->methods);
+	}
+	if (st->user.valid) {
+		int r = monitor_step(st, MONITOR_POLICY_Notify_UserValid);
+		if (r < 0)
+			return r;
+	}
+
+	struct monitor_msg a;
+	monitor_msg_init(&a, monitor_msg_Monitor_UserAnswer);
+	a.u.Monitor_UserAnswer.valid = st->user.valid;
+	a.u.Monitor_UserAnswer.methods = mpl_bytes_str(st->methods);
+	return monitor_send(st, &a, NULL, 0);
+}
+
+int monitor_on_pubkey_query(struct monitor_state *st, const struct monitor_msg *m)
+{
+	const struct monitor_msg_Monitor_PubkeyQueryRequest *q = &m->u.Monitor_PubkeyQueryRequest;
+	struct mon_auth_key_opts opts = { 0 };
+	bool allowed = false;
+
+	if (pubkey_enabled(st)) {
+		int r = mon_auth_key_allowed(st->cfg, &st->user, q->algorithm.ptr, q->algorithm.len,
+					     q->key.ptr, q->key.len, st->ctx->peer_addr, st->log,
+					     &opts);
+		if (r < 0)
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: key check failed: %s",
+				strerror(-r));
+		allowed = r == 1;
+		/* a query lets nobody in: what the line allows matters only after a
+		 * verified signature */
+		mon_auth_key_opts_clear(&opts);
+	}
+
+	struct monitor_msg a;
+	monitor_msg_init(&a, monitor_msg_Monitor_PubkeyQueryAnswer);
+	a.u.Monitor_PubkeyQueryAnswer.allowed = allowed;
+	return monitor_send(st, &a, NULL, 0);
+}
+
+/* OpenSSH's sshkey_type() words for the Accepted line. */
+static const char *key_type_word(const struct pubkey *k)
+{
+	switch (pubkey_type(k)) {
+	case PUBKEY_ED25519:
+		return "ED25519";
+	case PUBKEY_ECDSA:
+		return "ECDSA";
+	case PUBKEY_RSA:
+		return "RSA";
+	}
+	return "unknown";
+}
+
+static void log_accepted(struct monitor_state *st, struct mpl_bytes key)
+{
+	struct pubkey *pk = NULL;
+	char fp[128] = "?";
+	const char *type = "unknown";
+
+	if (keyblob_decode(key.ptr, key.len, &pk) == 0) {
+		type = key_type_word(pk);
+		if (keyblob_fingerprint(pk, fp, sizeof(fp)) < 0)
+			strcpy(fp, "?");
+	}
+	log_msg(st->log, LOG_LEVEL_INFO, "Accepted publickey for %s from %s port %d ssh2: %s %s",
+		st->user.name, st->ctx->peer_addr, st->ctx->peer_port, type, fp);
+	pubkey_free(pk);
+}
+
+int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg *m)
+{
+	const struct monitor_msg_Monitor_PubkeyVerifyRequest *q = &m->u.Monitor_PubkeyVerifyRequest;
+	struct mon_auth_key_opts opts = { 0 };
+	int ok = 0;
+
+	if (pubkey_enabled(st) && st->session_id_len > 0) {
+		ok = mon_auth_pubkey_verify(st->cfg, &st->user, st->session_id, st->session_id_len,
+					    q->algorithm.ptr, q->algorithm.len, q->key.ptr,
+					    q->key.len, q->signed_data.ptr, q->signed_data.len,
+					    q->signature.ptr, q->signature.len, st->key_blob_ptrs,
+					    st->key_lens, st->n_keys, st->ctx->peer_addr, st->log,
+					    &opts);
+		if (ok < 0)
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: signature check failed: %s",
+				strerror(-ok));
+	}
+
+	struct monitor_msg a;
+	monitor_msg_init(&a, monitor_msg_Monitor_PubkeyVerifyAnswer);
+	if (ok == 1) {
+		int r = monitor_step(st, MONITOR_POLICY_Notify_AuthSucceeded);
+		if (r < 0) {
+			mon_auth_key_opts_clear(&opts);
+			return r;
+		}
+		st->authenticated = true;
+		mon_auth_key_opts_clear(&st->key_opts);
+		st->key_opts = opts;
+		log_accepted(st, q->key);
+		/* the listener counts a connection as unauthenticated (MaxStartups) until
+		 * this descriptor closes */
+		if (st->ctx->startup_fd >= 0 && !st->startup_closed) {
+			close(st->ctx->startup_fd);
+			st->startup_closed = true;
+		}
+		a.u.Monitor_PubkeyVerifyAnswer.authenticated = true;
+		a.u.Monitor_PubkeyVerifyAnswer.methods = MPL_LIT("");
+	} else {
+		mon_auth_key_opts_clear(&opts);
+		a.u.Monitor_PubkeyVerifyAnswer.authenticated = false;
+		a.u.Monitor_PubkeyVerifyAnswer.methods = mpl_bytes_str(st->methods);
+	}
+	a.u.Monitor_PubkeyVerifyAnswer.partial = false;
+	return monitor_send(st, &a, NULL, 0);
+}
+
+/* Not implemented yet: always "no", with the methods that remain. */
+int monitor_on_password(struct monitor_state *st, const struct monitor_msg *m)
+{
+	struct monitor_msg a;
+
+	(void)m;
+	log_msg(st->log, LOG_LEVEL_VERBOSE, "monitor: password authentication not implemented");
+	monitor_msg_init(&a, monitor_msg_Monitor_PasswordAnswer);
+	a.u.Monitor_PasswordAnswer.methods = mpl_bytes_str(st->methods);
+	return monitor_send(st, &a, NULL, 0);
+}
+
+int monitor_on_kbdint_start(struct monitor_state *st, const struct monitor_msg *m)
+{
+	struct monitor_msg a;
+
+	(void)m;
+	log_msg(st->log, LOG_LEVEL_VERBOSE,
+		"monitor: keyboard-interactive authentication not implemented");
+	monitor_msg_init(&a, monitor_msg_Monitor_KbdintStartAnswer);
+	a.u.Monitor_KbdintStartAnswer.status = ENOTSUP;
+	return monitor_send(st, &a, NULL, 0);
+}
+
+int monitor_on_kbdint_respond(struct monitor_state *st, const struct monitor_msg *m)
+{
+	struct monitor_msg a;
+
+	(void)m;
+	monitor_msg_init(&a, monitor_msg_Monitor_KbdintRespondAnswer);
+	a.u.Monitor_KbdintRespondAnswer.methods = mpl_bytes_str(st->methods);
+	return monitor_send(st, &a, NULL, 0);
+}
