@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,12 +26,15 @@
 #include "crypto/hostkey.h"
 #include "keys.h"
 #include "regress/monitor/mon_test_util.h"
+#include "regress/os/os_test_util.h"
 #include "sshd/conn_ctx.h"
 #include "sshd/fdpass.h"
 #include "sshd/keyblob.h"
 #include "sshd/mon_client.h"
 #include "sshd/mon_wire.h"
 #include "sshd/monitor.h"
+#include "sshd/privsep.h"
+#include "sshd/sandbox.h"
 
 struct fx {
 	char dir[64];
@@ -674,6 +678,138 @@ static void test_invalid_user(void **state)
 	assert_log(f, "Receive_Monitor_PubkeyQueryRequest refused by automaton monitor");
 }
 
+/* ---- through privsep: a confined net child speaking to the real loop ---- */
+
+/* The net child's script (in the sandbox): log in and run one command.  Its exit code
+ * says how far it got (0: all of it). */
+static int net_script(struct privsep_net *net)
+{
+	const struct sshd_conn_ctx *ctx = net->arg;
+	struct fx *f = ctx->net_private;
+	struct mon_client *mc = NULL;
+	const struct mpl_bytes *blobs;
+	size_t n = 0, nfds = 0;
+	uint8_t sig[SIGBLOB_MAX], sd[1024];
+	char methods[MON_METHODS_MAX], out[64];
+	bool valid = false;
+	struct mon_auth_result res;
+
+	if (mon_client_new(&mc, net->ipc_fd, &net->log) < 0)
+		return 10;
+	if (mon_hostkeys(mc, &blobs, &n) < 0 || n != 2)
+		return 11;
+	if (mon_sign(mc, blobs[0].ptr, blobs[0].len, "ssh-ed25519", f->h, sizeof(f->h), sig,
+		     sizeof(sig)) <= 0)
+		return 12;
+	if (mon_user(mc, (const uint8_t *)f->user, strlen(f->user),
+		     (const uint8_t *)"ssh-connection", 14, &valid, methods) < 0 || !valid)
+		return 13;
+	size_t len = signed_data(f, f->user, sd, sizeof(sd));
+	int sl = sigblob_sign(f->userkey, SIG_ALG_ED25519, sd, len, sig, sizeof(sig));
+	if (sl <= 0 || mon_pubkey_verify(mc, (const uint8_t *)"ssh-ed25519", 11, f->user_blob,
+					 f->user_blob_len, sd, len, sig, (size_t)sl, &res) < 0 ||
+	    !res.authenticated)
+		return 14;
+	struct monitor_msg_Monitor_SessionRequest req;
+	uint32_t id = 0;
+	int fds[3];
+	memset(&req, 0, sizeof(req));
+	req.session_kind = MONITOR_SESSION_EXEC;
+	req.command = MPL_LIT("echo hi; exit 7");
+	if (mon_session(mc, &req, &id, fds, &nfds) < 0 || nfds != 3)
+		return 15;
+	close(fds[0]);
+	if (read_all(fds[1], out, sizeof(out)) != 3 || strcmp(out, "hi\n") != 0)
+		return 16;
+	close(fds[1]);
+	close(fds[2]);
+	struct mon_session_exit ev;
+	int r = 0;
+	for (int i = 0; i < 100 && r == 0; i++) {
+		struct pollfd pfd = { .fd = mon_client_fd(mc), .events = POLLIN };
+		if (poll(&pfd, 1, 100) == 1 && mon_client_read_events(mc) < 0)
+			return 17;
+		r = mon_client_next_exit(mc, &ev);
+	}
+	if (r != 1 || ev.session_id != id || !ev.exited || ev.exit_status != 7)
+		return 18;
+	mon_client_free(mc);
+	return 0;
+}
+
+static void test_through_privsep(void **state)
+{
+	struct fx *f = *state;
+	struct sandbox_opts o = { .nofile = 32 };
+	struct sandbox_plan plan;
+	char chroot_dir[128], line[8192];
+	struct log_ctx lg;
+	struct sshd_config cfg;
+	struct sshd_conn_ctx ctx;
+	int conn[2];
+
+	if (geteuid() == 0) {
+		assert_int_equal(os_test_ensure_user(), 0);
+		assert_int_equal(os_test_make_chroot(chroot_dir, sizeof(chroot_dir)), 0);
+		o.chroot_dir = chroot_dir;
+		o.user = OS_TEST_USER;
+	}
+	snprintf(line, sizeof(line), "%s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
+	assert_int_equal(log_init(&lg, "sshd", LOG_LEVEL_DEBUG3, LOG_DEST_STDERR, 0, -1), 0);
+	assert_int_equal(log_open_file(&lg, f->log_path), 0);
+	assert_int_equal(sandbox_prepare(&o, &plan, &lg), 0);
+	sshd_config_init(&cfg);
+	for (int i = 0; i < 2; i++) {
+		snprintf(line, sizeof(line), "HostKey %s", f->hostkey_path[i]);
+		assert_int_equal(sshd_config_parse_option(&cfg, line, NULL), 0);
+	}
+	snprintf(line, sizeof(line), "AuthorizedKeysFile %s", f->ak_path);
+	assert_int_equal(sshd_config_parse_option(&cfg, line, NULL), 0);
+	assert_int_equal(sshd_config_parse_option(&cfg, "StrictModes no", NULL), 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = &cfg;
+	ctx.log = &lg;
+	strcpy(ctx.peer_addr, "127.0.0.1");
+	ctx.peer_port = 40001;
+	strcpy(ctx.local_addr, "127.0.0.1");
+	ctx.local_port = 2222;
+	ctx.privileged = geteuid() == 0;
+	ctx.startup_fd = -1;
+	ctx.net_private = f;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, conn), 0);
+
+	struct privsep_params p;
+	struct privsep_result res;
+	memset(&p, 0, sizeof(p));
+	p.conn_in = p.conn_out = conn[0];
+	p.sandbox = &plan;
+	p.log = &lg;
+	p.net_main = net_script;
+	p.monitor_loop = monitor_loop;
+	p.arg = &ctx;
+	assert_int_equal(privsep_run(&p, &res), 0);
+	close(conn[1]);
+	sshd_config_free(&cfg);
+	log_close(&lg);
+	if (geteuid() == 0)
+		rmdir(chroot_dir);
+
+	int fd = open(f->log_path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	ssize_t n = read(fd, f->logtext, sizeof(f->logtext) - 1);
+	close(fd);
+	f->logtext[n > 0 ? n : 0] = '\0';
+	assert_int_equal(res.loop_rc, 0);
+	assert_false(res.child_killed);
+	assert_true(WIFEXITED(res.child_status));
+	if (WEXITSTATUS(res.child_status) != 0)
+		fail_msg("net child stopped at step %d:\n%s", WEXITSTATUS(res.child_status),
+			 f->logtext);
+	snprintf(line, sizeof(line), "Accepted publickey for %s from 127.0.0.1 port 40001", f->user);
+	assert_log(f, line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +828,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests_name("monitor_loop", tests, NULL, NULL);
