@@ -90,10 +90,10 @@ static int send_exit(struct monitor_state *st, const struct monitor_session *s, 
 			s->id, (long)s->pid, WEXITSTATUS(status));
 	} else {
 		const char *name = session_signal_name(WTERMSIG(status));
-		/* RFC 4254 §6.10 wants a name; one we have none for is reported as KILL
-		 * rather than dropped (the client would wait for an exit forever) */
+		/* RFC 4254 §6.10 wants a name; one without is reported under OpenSSH's
+		 * name for it rather than dropped (the client would wait for an exit) */
 		if (name == NULL || name[0] == '\0')
-			name = "KILL";
+			name = "SIG@openssh.com";
 		m.u.Monitor_SessionExit.exited = false;
 		m.u.Monitor_SessionExit.signal_name = mpl_bytes_str(name);
 		m.u.Monitor_SessionExit.core_dumped = WCOREDUMP(status) != 0;

@@ -35,9 +35,11 @@ int monitor_load_hostkeys(struct monitor_state *st)
 		}
 		int len = keyblob_encode(hostkey_pubkey(key), st->key_blobs[st->n_keys],
 					 sizeof(st->key_blobs[st->n_keys]));
-		if (len <= 0) {
-			log_msg(st->log, LOG_LEVEL_ERROR, "Unable to encode host key \"%s\": %s",
-				path, strerror(len < 0 ? -len : EINVAL));
+		if (len <= 0 || len > MON_MAX_KEY_BLOB) {
+			/* the net child takes blobs up to MON_MAX_KEY_BLOB (mon_client.h):
+			 * a larger key (RSA over 16000 bits) is not offered */
+			log_msg(st->log, LOG_LEVEL_ERROR, "Unable to use host key \"%s\": %s",
+				path, len > 0 ? "key too large" : strerror(len < 0 ? -len : EINVAL));
 			hostkey_free(key);
 			continue;
 		}
