@@ -193,6 +193,17 @@ static int server_next(struct fx *f, struct ssh_msg *m, struct mpl_bytes *raw)
 	return 0;
 }
 
+static bool log_has(struct fx *f, const char *words)
+{
+	static char text[65536];
+	FILE *fp = fopen(f->log_path, "r");
+	assert_non_null(fp);
+	size_t n = fread(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	return strstr(text, words) != NULL;
+}
+
 static void expect_nothing_more(struct fx *f)
 {
 	struct ssh_msg m;
@@ -223,17 +234,8 @@ static void expect_disconnect(struct fx *f, uint32_t reason, const char *words)
 		fail_msg("DISCONNECT \"%s\" lacks \"%s\"", desc, words);
 	assert_true(f->c.closing);
 	expect_nothing_more(f);
-}
-
-static bool log_has(struct fx *f, const char *words)
-{
-	static char text[65536];
-	FILE *fp = fopen(f->log_path, "r");
-	assert_non_null(fp);
-	size_t n = fread(text, 1, sizeof(text) - 1, fp);
-	fclose(fp);
-	text[n] = '\0';
-	return strstr(text, words) != NULL;
+	/* Every statecall on the way (Notify_*, the DISCONNECT) was one SPL allows. */
+	assert_false(log_has(f, "protocol violation"));
 }
 
 /* --- the scripted monitor --- */
@@ -534,6 +536,7 @@ static void test_signed_success(void **state)
 	assert_string_equal(f->c.user, "alice");
 	assert_int_equal(f->c.mstate.auth_method, 0);
 	assert_false(f->c.closing);
+	assert_false(log_has(f, "protocol violation"));
 
 	struct monitor_msg q;
 	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
@@ -586,6 +589,35 @@ static void test_hostbound_signed(void **state)
 	assert_int_equal(q.u.Monitor_PubkeyVerifyRequest.signed_data.len, want_len);
 	assert_memory_equal(q.u.Monitor_PubkeyVerifyRequest.signed_data.ptr, want, want_len);
 	mon_expect_nothing(f);
+}
+
+static void test_hostbound_query(void **state)
+{
+	struct fx *f = *state;
+	open_service(f);
+	f->client_st.auth_method = SSH_AUTH_PUBLICKEY;
+	mon_user_answer(f, true, "publickey");
+	mon_hostkeys_answer(f);
+	mon_query_answer(f, true);
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Auth_Request_HostboundQuery);
+	m.u.Auth_Request_HostboundQuery.user = mpl_bytes_str("alice");
+	m.u.Auth_Request_HostboundQuery.service = mpl_bytes_str("ssh-connection");
+	m.u.Auth_Request_HostboundQuery.algorithm = mpl_bytes_str(USER_ALG);
+	m.u.Auth_Request_HostboundQuery.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
+	m.u.Auth_Request_HostboundQuery.server_host_key =
+		(struct mpl_bytes){ HOST_KEY, sizeof(HOST_KEY) - 1 };
+	assert_int_equal(client_send(f, &m), 0);
+	assert_int_equal(server_next(f, &m, NULL), 1);
+	assert_int_equal(m.kind, ssh_msg_Auth_PkOk);
+	assert_true(mpl_bytes_eq(m.u.Auth_PkOk.key,
+				 (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 }));
+	struct monitor_msg q;
+	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
+	mon_expect(f, monitor_msg_Monitor_HostkeysRequest, &q);
+	mon_expect(f, monitor_msg_Monitor_PubkeyQueryRequest, &q);
+	mon_expect_nothing(f);
+	assert_false(log_has(f, "protocol violation"));
 }
 
 static void test_hostbound_wrong_hostkey(void **state)
@@ -958,6 +990,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_query_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signed_success, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound_signed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostbound_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound_wrong_hostkey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signed_refused_and_partial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_methods_fail, setup, teardown),
