@@ -20,8 +20,9 @@ void userauth_free(struct userauth *ua);
 
 /* Transport_ServiceRequest and every Auth_* message (already accepted by SPL).  On
  * success sets c->authenticated and c->user, sends USERAUTH_SUCCESS and turns on delayed
- * compression.  Returns 0, or a negative errno after conn_disconnect (MaxAuthTries:
- * NO_MORE_AUTH_METHODS_AVAILABLE; unknown service: SERVICE_NOT_AVAILABLE). */
+ * compression.  Returns 0, or a negative errno after conn_disconnect (MaxAuthTries and
+ * a change of user or service: PROTOCOL_ERROR, as OpenSSH; unknown service:
+ * SERVICE_NOT_AVAILABLE). */
 int userauth_handle(struct conn *c, const struct ssh_msg *m);
 
 /* Called by the event loop; disconnects once LoginGraceTime has passed without
