@@ -633,14 +633,15 @@ static int input_data(struct conn *c, struct channel *ch, struct mpl_bytes data,
 				       "channel %u: %zu bytes of data with %u left in the window",
 				       ch->self, data.len, ch->our_window);
 	ch->our_window -= (uint32_t)data.len;
-	if (ext || ch->fd_in < 0) {
+	if (ext || (ch->sess.started && ch->fd_in < 0) || ch->close_sent) {
 		/* A session has no use for extended data from the client (OpenSSH drops
-		 * it too), nor for data before it starts or once stdin is closed. */
+		 * it too), nor for data once its stdin is closed. */
 		ch->unacked += (uint32_t)data.len;
 		return 0;
 	}
+	/* Before the session starts the data is kept for it (within the window). */
 	size_t taken = 0;
-	if (ch->in_len == 0) {
+	if (ch->fd_in >= 0 && ch->in_len == 0) {
 		ssize_t w = write_stdin(ch, data.ptr, data.len);
 		if (w < 0) {
 			ch->unacked += (uint32_t)data.len;
@@ -806,7 +807,8 @@ static int attach_fds(struct conn *c, struct channel *ch, int fds[3])
 	ch->fd_in = fds[0];
 	ch->fd_out = fds[1];
 	ch->fd_err = fds[2];
-	/* Client data that came before the start had nowhere to go (dropped). */
+	/* What the client sent before the start (and its EOF) goes to the process now. */
+	drain_stdin(ch);
 	return 0;
 }
 

@@ -54,7 +54,8 @@ static int env_request(struct session *s, struct conn *c,
 		return 0;
 	}
 	if (r->name.len == 0 || !view_cstr(r->name, name, sizeof(name)) ||
-	    strchr(name, '=') != NULL || memchr(r->value.ptr, '\0', r->value.len) != NULL) {
+	    strchr(name, '=') != NULL ||
+	    (r->value.len > 0 && memchr(r->value.ptr, '\0', r->value.len) != NULL)) {
 		log_msg(c->log, LOG_LEVEL_DEBUG1, "env request with a malformed name or value");
 		return 0;
 	}
@@ -154,7 +155,7 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 static int exec_request(struct session *s, struct conn *c,
 			const struct ssh_msg_Channel_Request_Exec *r, int fds[3])
 {
-	if (memchr(r->command.ptr, '\0', r->command.len) != NULL) {
+	if (r->command.len > 0 && memchr(r->command.ptr, '\0', r->command.len) != NULL) {
 		log_msg(c->log, LOG_LEVEL_INFO, "exec request with a NUL in the command");
 		return 0;
 	}

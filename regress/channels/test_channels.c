@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -585,6 +586,81 @@ static void test_window_overflow(void **state)
 	expect_disconnect(h);
 }
 
+/* Data and EOF the client sends before the session starts reach the process. */
+static void test_stdin_before_start(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	h_data(h, id, "early\n", 6);
+	h_eof(h, id);
+	h_exec(h, id, "cat", true);
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_string_equal(h_order(&r), "YDSEC");
+	assert_int_equal(r.out_len, 6);
+	assert_memory_equal(r.out, "early\n", 6);
+	h_result_free(&r);
+}
+
+/* A shell reads its commands from stdin. */
+static void test_shell(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Channel_Request_Shell);
+	m.u.Channel_Request_Shell.recipient_channel = id;
+	m.u.Channel_Request_Shell.request = mpl_bytes_str("shell");
+	m.u.Channel_Request_Shell.want_reply = true;
+	h_send(h, &m);
+	expect_reply(h, ssh_msg_Channel_Success);
+	const char *script = "echo from-shell\nexit 7\n";
+	h_data(h, id, script, strlen(script));
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_string_equal(h_order(&r), "DSEC");
+	assert_int_equal(r.out_len, strlen("from-shell\n"));
+	assert_memory_equal(r.out, "from-shell\n", r.out_len);
+	assert_int_equal(r.exit_status, 7);
+	h_result_free(&r);
+}
+
+/* Several sessions at once, their outputs kept apart. */
+static void test_concurrent_sessions(void **state)
+{
+	struct harness *h = *state;
+	enum { N = 8 };
+	uint32_t ids[N];
+	for (uint32_t i = 0; i < N; i++) {
+		h_open_session(h, 100 + i, BIG_WINDOW, 32768);
+		ids[i] = h_expect_confirm(h, 100 + i);
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		char cmd[64];
+		snprintf(cmd, sizeof(cmd), "head -c %u /dev/zero | tr '\\0' '%c'", 20000 + i,
+			 'a' + i);
+		h_exec(h, ids[i], cmd, false);
+	}
+	size_t got[N] = { 0 };
+	unsigned closed = 0;
+	for (int guard = 0; guard < 100000 && closed < N; guard++) {
+		struct ssh_msg m;
+		assert_int_equal(h_recv(h, &m, 10000), 1);
+		if (m.kind == ssh_msg_Channel_Data) {
+			uint32_t k = m.u.Channel_Data.recipient_channel - 100;
+			assert_true(k < N);
+			for (size_t j = 0; j < m.u.Channel_Data.data.len; j++)
+				assert_int_equal(m.u.Channel_Data.data.ptr[j], 'a' + k);
+			got[k] += m.u.Channel_Data.data.len;
+		} else if (m.kind == ssh_msg_Channel_Close) {
+			closed++;
+		}
+	}
+	assert_int_equal(closed, N);
+	for (uint32_t i = 0; i < N; i++)
+		assert_int_equal(got[i], 20000 + i);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +685,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kex_defers_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_after_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stdin_before_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shell, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_sessions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
