@@ -33,8 +33,10 @@ int channels_new(struct channels **out, struct conn *c);
 void channels_free(struct channels *chs);
 
 /* A conn_chan_lookup_fn (arg: struct channels *): the automaton of the channel a
- * message names, or, for CHANNEL_OPEN, the fresh automaton of the slot it would take;
- * NULL when the number is unknown or the table is full. */
+ * message names, or, for CHANNEL_OPEN, the fresh automaton of the slot it would take
+ * (with the table full, a spare automaton used only to send its OPEN_FAILURE); NULL
+ * when the number is unknown, or when the table is full and every spare is still
+ * waiting to send its refusal. */
 struct ssh_policy_channel *channels_lookup(void *chs, const struct ssh_msg *m);
 
 /* Global_* and Channel_* messages, accepted by SPL (ch: the channel's automaton, from
@@ -46,8 +48,10 @@ int channels_handle(struct conn *c, const struct ssh_msg *m, struct ssh_policy_c
  * the fd).  Returns the count filled (at most cap). */
 size_t channels_pollfds(struct channels *chs, struct pollfd *pfds, size_t cap);
 /* After poll, with the same array: moves data both ways, sends EOF/CLOSE, exit-status
- * as things end.  Also called with n == 0 when only the send queue drained.  Returns 0
- * or a negative errno after conn_disconnect. */
+ * as things end.  Also called with n == 0 when only the send queue drained, and when a
+ * key exchange ended (c->kex_active went false): replies, confirmations and window
+ * adjusts that had to wait go out then.  Returns 0 or a negative errno after
+ * conn_disconnect. */
 int channels_io(struct conn *c, struct pollfd *pfds, size_t n);
 
 /* The monitor reported a session's process ended: exit-status or exit-signal goes out
