@@ -143,9 +143,12 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-# The daemon's entry point (sshd/main.c) lands with the daemon issue; until then these
-# say so and fail instead of doing nothing.
-ifeq ($(wildcard sshd/main.c),)
-demo bench:
-	@echo "make $@: the daemon (sshd/main.c) is not built yet" >&2; exit 1
+# Deps, build, host key, and sshd in the foreground on 127.0.0.1:2222 (contrib/demo.sh).
+demo:
+	@contrib/demo.sh
+
+# The benchmarks land later; until then this says so and fails instead of doing nothing.
+ifeq ($(wildcard regress/bench/*.mk),)
+bench:
+	@echo "make $@: the benchmarks are not written yet" >&2; exit 1
 endif
