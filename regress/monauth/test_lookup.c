@@ -170,6 +170,38 @@ static void test_deny_allow_users(void **state)
 	}
 }
 
+/* Sets a list as the parser would, bypassing its syntax check. */
+static void list_set(struct sshd_strlist *l, const char *entry)
+{
+	assert_int_equal(l->n, 0);
+	l->v = calloc(1, sizeof(*l->v));
+	assert_non_null(l->v);
+	l->v[0] = strdup(entry);
+	assert_non_null(l->v[0]);
+	l->n = 1;
+}
+
+/* A malformed address list (which the parser refuses, but Match or a later caller
+ * might let through) denies in DenyUsers and allows nobody in AllowUsers. */
+static void test_malformed_user_lists(void **state)
+{
+	struct fixture *f = *state;
+
+	cfg_set(f, "UsePAM yes");
+	cfg_set(f, "PermitRootLogin yes");
+	list_set(&f->cfg.deny_users, "root@10.0.0.0/99");
+	assert_int_equal(lookup(f, "root"), 0);
+	assert_false(f->u.valid);
+	assert_true(log_has(f, "listed in DenyUsers"));
+	cfg_reset(f);
+	cfg_set(f, "UsePAM yes");
+	cfg_set(f, "PermitRootLogin yes");
+	list_set(&f->cfg.allow_users, "root@10.0.0.0/99");
+	assert_int_equal(lookup(f, "root"), 0);
+	assert_false(f->u.valid);
+	assert_true(log_has(f, "not listed in AllowUsers"));
+}
+
 static void test_groups(void **state)
 {
 	struct fixture *f = *state;
@@ -264,6 +296,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_permit_root_login, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_deny_allow_users, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_user_lists, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_groups, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_locked_account, fixture_setup,
