@@ -287,6 +287,28 @@ static void test_nologin_shell(void **state)
 	assert_int_equal(f->u.uid, pw->pw_uid);
 }
 
+/* The fake account goes down the key path like a real one (files looked for under its
+ * home, read with its ids when root), says no, and leaves the monitor's ids as they
+ * were. */
+static void test_fake_account_key_path(void **state)
+{
+	struct fixture *f = *state;
+	struct user_key k;
+	uid_t euid = geteuid();
+	gid_t egid = getegid();
+
+	user_key_make(&k, PUBKEY_ED25519, 0);
+	assert_int_equal(lookup(f, "msshd-no-such-user-x"), 0);
+	assert_false(f->u.valid);
+	log_reset(f);
+	assert_int_equal(key_allowed(f, "ssh-ed25519", &k, "192.0.2.7"), 0);
+	assert_false(f->o.matched);
+	assert_true(log_has(f, MON_AUTH_FAKE_HOME "/.ssh/authorized_keys"));
+	assert_int_equal(geteuid(), euid);
+	assert_int_equal(getegid(), egid);
+	user_key_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +325,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_locked_account, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_nologin_shell, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fake_account_key_path, fixture_setup,
+						fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
