@@ -57,7 +57,9 @@ int mon_auth_lookup(const struct sshd_config *cfg, const char *user, size_t user
 /* Whether the public key blob (with algorithm name alg as the client sent it) is in
  * one of the user's AuthorizedKeysFile files (%h, %u, %%, relative to home), with
  * from= checked against peer_addr.  Sets *o when it is.  Returns 1 allowed, 0 not,
- * negative errno on an internal failure (also "not allowed" to the client). */
+ * negative errno on an internal failure (also "not allowed" to the client).  A negative
+ * return may mean that the monitor's effective ids could not be put back after reading
+ * as the user: the caller ends the connection (so does mon_auth_pubkey_verify's). */
 int mon_auth_key_allowed(const struct sshd_config *cfg, const struct mon_auth_user *u,
 			 const uint8_t *alg, size_t alg_len, const uint8_t *key,
 			 size_t key_len, const char *peer_addr, const struct log_ctx *log,

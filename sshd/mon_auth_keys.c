@@ -211,6 +211,11 @@ int mon_auth_key_allowed(const struct sshd_config *cfg, const struct mon_auth_us
 		mon_auth_key_free(&k);
 		return -ENOMEM;
 	}
+	/* Fails closed: a configuration that relies on the command lets nobody in. */
+	if (cfg->authorized_keys_command != NULL &&
+	    strcasecmp(cfg->authorized_keys_command, "none") != 0)
+		log_msg(log, LOG_LEVEL_VERBOSE, "AuthorizedKeysCommand %s is not supported: not "
+			"run, only AuthorizedKeysFile is searched", cfg->authorized_keys_command);
 	if (cfg->authorized_keys_files.n > 0) {
 		files = (const char *const *)cfg->authorized_keys_files.v;
 		nfiles = cfg->authorized_keys_files.n;

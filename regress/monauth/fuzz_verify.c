@@ -1,8 +1,12 @@
-/* libFuzzer target for mon_auth_pubkey_verify's re-parse of the signed data a net child
- * sends: the input is the signed_data blob; the session id, user, service, key and host
- * key the monitor knows are fixed (seeds hold blobs that agree with them, field by
- * field).  Nothing may be refused with an error other than "not authenticated", and no
- * blob may authenticate: the only AuthorizedKeysFile is "none". */
+/* libFuzzer target for what the net child hands the monitor's authentication checks.
+ * The first byte picks the entry point:
+ *   even: the rest is the signed_data blob of mon_auth_pubkey_verify; the session id,
+ *         user, service, key and host key the monitor knows are fixed (seeds hold blobs
+ *         that agree with them, field by field);
+ *   odd:  the next byte is an algorithm name length, then the name, then a key blob,
+ *         for mon_auth_key_allowed (the algorithm and key checks before any file).
+ * Nothing may fail other than with "no", and nothing may get in: the only
+ * AuthorizedKeysFile is "none". */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,10 +53,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u.gid = 65534;
 	strcpy(u.home, "/nonexistent");
 	strcpy(u.shell, "/bin/sh");
-	rc = mon_auth_pubkey_verify(&cfg, &u, session_id, sizeof(session_id),
-				    (const uint8_t *)"ssh-ed25519", 11, key_blob, sizeof(key_blob),
-				    data, size, sig_blob, sizeof(sig_blob), hosts, host_lens, 1,
-				    "192.0.2.1", NULL, &o);
+	if (size == 0)
+		return 0;
+	if (data[0] & 1) {
+		size_t alg_len = size > 1 ? data[1] : 0;
+
+		if (size < 2 || alg_len > size - 2)
+			return 0;
+		rc = mon_auth_key_allowed(&cfg, &u, data + 2, alg_len, data + 2 + alg_len,
+					  size - 2 - alg_len, "192.0.2.1", NULL, &o);
+	} else {
+		rc = mon_auth_pubkey_verify(&cfg, &u, session_id, sizeof(session_id),
+					    (const uint8_t *)"ssh-ed25519", 11, key_blob,
+					    sizeof(key_blob), data + 1, size - 1, sig_blob,
+					    sizeof(sig_blob), hosts, host_lens, 1, "192.0.2.1",
+					    NULL, &o);
+	}
 	if (rc != 0 || o.matched || o.line != NULL)
 		abort();
 	return 0;

@@ -99,7 +99,10 @@ static inline int fixture_setup(void **state)
 static inline int fixture_teardown(void **state)
 {
 	struct fixture *f = *state;
+	const char *keep = getenv("MONAUTH_KEEP_LOG");	/* to read what was logged */
 
+	if (keep != NULL)
+		run_cmd("cat '%s' >> '%s'", f->log_path, keep);
 	mon_auth_key_opts_clear(&f->o);
 	sshd_config_free(&f->cfg);
 	log_close(&f->log);

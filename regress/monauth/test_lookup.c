@@ -170,6 +170,38 @@ static void test_deny_allow_users(void **state)
 	}
 }
 
+/* Sets a list as the parser would, bypassing its syntax check. */
+static void list_set(struct sshd_strlist *l, const char *entry)
+{
+	assert_int_equal(l->n, 0);
+	l->v = calloc(1, sizeof(*l->v));
+	assert_non_null(l->v);
+	l->v[0] = strdup(entry);
+	assert_non_null(l->v[0]);
+	l->n = 1;
+}
+
+/* A malformed address list (which the parser refuses, but Match or a later caller
+ * might let through) denies in DenyUsers and allows nobody in AllowUsers. */
+static void test_malformed_user_lists(void **state)
+{
+	struct fixture *f = *state;
+
+	cfg_set(f, "UsePAM yes");
+	cfg_set(f, "PermitRootLogin yes");
+	list_set(&f->cfg.deny_users, "root@10.0.0.0/99");
+	assert_int_equal(lookup(f, "root"), 0);
+	assert_false(f->u.valid);
+	assert_true(log_has(f, "listed in DenyUsers"));
+	cfg_reset(f);
+	cfg_set(f, "UsePAM yes");
+	cfg_set(f, "PermitRootLogin yes");
+	list_set(&f->cfg.allow_users, "root@10.0.0.0/99");
+	assert_int_equal(lookup(f, "root"), 0);
+	assert_false(f->u.valid);
+	assert_true(log_has(f, "not listed in AllowUsers"));
+}
+
 static void test_groups(void **state)
 {
 	struct fixture *f = *state;
@@ -255,6 +287,28 @@ static void test_nologin_shell(void **state)
 	assert_int_equal(f->u.uid, pw->pw_uid);
 }
 
+/* The fake account goes down the key path like a real one (files looked for under its
+ * home, read with its ids when root), says no, and leaves the monitor's ids as they
+ * were. */
+static void test_fake_account_key_path(void **state)
+{
+	struct fixture *f = *state;
+	struct user_key k;
+	uid_t euid = geteuid();
+	gid_t egid = getegid();
+
+	user_key_make(&k, PUBKEY_ED25519, 0);
+	assert_int_equal(lookup(f, "msshd-no-such-user-x"), 0);
+	assert_false(f->u.valid);
+	log_reset(f);
+	assert_int_equal(key_allowed(f, "ssh-ed25519", &k, "192.0.2.7"), 0);
+	assert_false(f->o.matched);
+	assert_true(log_has(f, MON_AUTH_FAKE_HOME "/.ssh/authorized_keys"));
+	assert_int_equal(geteuid(), euid);
+	assert_int_equal(getegid(), egid);
+	user_key_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,10 +319,14 @@ int main(void)
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_deny_allow_users, fixture_setup,
 						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_user_lists, fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_groups, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_locked_account, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_nologin_shell, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fake_account_key_path, fixture_setup,
+						fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,6 +167,22 @@ static void test_good_signatures(void **state)
 	assert_int_equal(verify(v, &r, SIG_ALG_ED25519), 1);
 }
 
+/* "ssh-rsa" (SHA-1) signatures only when PubkeyAcceptedAlgorithms names them. */
+static void test_rsa_sha1(void **state)
+{
+	struct vt *v = *state;
+	struct req r = good_req(v, &v->rsa, "ssh-rsa");
+
+	log_reset(&v->f);
+	assert_int_equal(verify(v, &r, SIG_ALG_RSA_SHA1), 0);
+	assert_true(log_has(&v->f, "not in PubkeyAcceptedAlgorithms"));
+	cfg_set(&v->f, "PubkeyAcceptedAlgorithms +ssh-rsa");
+	assert_int_equal(verify(v, &r, SIG_ALG_RSA_SHA1), 1);
+	/* and still not a SHA-2 signature under the ssh-rsa name */
+	assert_int_equal(verify_signed(v, &r, &v->rsa, SIG_ALG_RSA_SHA2_256, "ssh-rsa", &v->rsa,
+				       0, 0), 0);
+}
+
 static void test_one_field_wrong(void **state)
 {
 	struct vt *v = *state;
@@ -341,6 +357,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_good_signatures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rsa_sha1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_field_wrong, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_signatures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
