@@ -363,6 +363,17 @@ static int handle_ecdh(struct kex_exchange *x, const struct ssh_msg_Transport_Ke
 	return 1;
 }
 
+/* Bits set in a magnitude. */
+static unsigned bits_set(struct mpl_bytes v)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < v.len; i++)
+		for (uint8_t b = v.ptr[i]; b != 0; b &= (uint8_t)(b - 1))
+			n++;
+	return n;
+}
+
 /* The finite-field half shared by fixed groups and group exchange: e in (checked),
  * f and K computed; the ephemeral key is freed. */
 static int dh_compute(struct kex_exchange *x, struct mpl_bytes e)
@@ -374,6 +385,11 @@ static int dh_compute(struct kex_exchange *x, struct mpl_bytes e)
 	/* A codec-made view is canonical already; a hand-made one may not be (a negative
 	 * or padded e is malformed, whatever its value). */
 	if (e.len == 0 || e.ptr == NULL || mpl_mpint_canonical(e.ptr, e.len, false) < 0)
+		return -EBADMSG;
+	/* As OpenSSH's dh_pub_is_valid, beyond RFC 4253's 1 < e < p-1: an e with fewer
+	 * than four bits set is refused.  With g = 2 its logarithm, the client's exponent,
+	 * is plain to see, and K with it: no honest client sends one. */
+	if (bits_set(e) < 4)
 		return -EBADMSG;
 	if ((n = kex_dh_public(x->dh, pub, sizeof(pub))) < 0)
 		return n;

@@ -496,7 +496,15 @@ static void test_dh_bad_values(void **state)
 		v[0] = 0;
 		v[1] = 2;
 		assert_int_equal(dh_try(meth, v, 2), -EBADMSG);
-		/* e = 2 is inside (1, p-1) and taken; so is p - 2 */
+		/* e = 2 is inside (1, p-1) but refused as OpenSSH does: fewer than four
+		 * bits set (and so are 7 and 2^2047); 15 is taken, and so is p - 2 */
+		assert_int_equal(dh_try(meth, v + 1, 1), -EBADMSG);
+		v[1] = 7;
+		assert_int_equal(dh_try(meth, v + 1, 1), -EBADMSG);
+		memset(v, 0, 257);
+		v[1] = 0x80;
+		assert_int_equal(dh_try(meth, v, 257), -EBADMSG);
+		v[1] = 0x0f;
 		assert_int_equal(dh_try(meth, v + 1, 1), 1);
 		v[0] = 0;
 		memcpy(v + 1, p, 256);
@@ -540,7 +548,7 @@ static void test_wrong_kind(void **state)
 	struct test_exchange t;
 	struct kex_exchange *x = NULL;
 	struct ssh_msg in, reply;
-	uint8_t e[1] = { 2 };
+	uint8_t e[1] = { 0x0f };
 	const uint8_t *h;
 	size_t h_len;
 	struct kex_keys keys;
