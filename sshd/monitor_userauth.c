@@ -59,11 +59,12 @@ int monitor_on_user(struct monitor_state *st, const struct monitor_msg *m)
 		st->req_service_len = q->service.len;
 		offered_methods(st, st->methods);
 	}
-	if (st->user.valid) {
-		int r = monitor_step(st, MONITOR_POLICY_Notify_UserValid);
-		if (r < 0)
-			return r;
-	}
+	/* The lookup fixed the user: a real account, or the stand-in for an unknown or
+	 * refused one, so that both are asked and answered alike (mon_auth answers every
+	 * check of a stand-in with "no", and only a real success steps AuthSucceeded). */
+	int r = monitor_step(st, MONITOR_POLICY_Notify_UserValid);
+	if (r < 0)
+		return r;
 
 	struct monitor_msg a;
 	monitor_msg_init(&a, monitor_msg_Monitor_UserAnswer);
@@ -82,9 +83,12 @@ int monitor_on_pubkey_query(struct monitor_state *st, const struct monitor_msg *
 		int r = mon_auth_key_allowed(st->cfg, &st->user, q->algorithm.ptr, q->algorithm.len,
 					     q->key.ptr, q->key.len, st->ctx->peer_addr, st->log,
 					     &opts);
-		if (r < 0)
+		if (r < 0) {
+			/* the user's ids may not have been put back: end the connection */
 			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: key check failed: %s",
 				strerror(-r));
+			return r;
+		}
 		allowed = r == 1;
 		/* a query lets nobody in: what the line allows matters only after a
 		 * verified signature */
