@@ -107,5 +107,6 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	echo "skip: uid, chroot and monitor checks need root"
 fi
-wait
+# the background ssh only: a bare `wait` would wait for sshd itself
+for p in $BG_PIDS; do wait "$p" 2>/dev/null; done
 finish
