@@ -105,21 +105,33 @@ static int send_case(int fd, struct packet *p, const char *what)
 	return -2;
 }
 
+static int run(char **argv, struct packet **pp);
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
 		fprintf(stderr, "usage: e2e_hostile PORT CASE\n");
 		return 2;
 	}
+	struct packet *p = NULL;
+	int rc = run(argv, &p);
+	packet_free(p);
+	return rc;
+}
+
+/* The client's run; *pp is its packet layer, freed by main whatever the outcome. */
+static int run(char **argv, struct packet **pp)
+{
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])),
 				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct packet *p;
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    packet_new(&p, 0, 0) < 0) {
+	    packet_new(pp, 0, 0) < 0) {
 		perror("e2e_hostile: connect");
 		return 2;
 	}
+	p = *pp;
 	static const char version[] = "SSH-2.0-msshd_hostile_test\r\n";
 	if (write_all(fd, version, strlen(version)) < 0) {
 		perror("e2e_hostile: write");
