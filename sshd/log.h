@@ -26,7 +26,7 @@ enum log_level {
 
 enum log_dest {
 	LOG_DEST_SYSLOG = 0,	/* the default of a daemon */
-	LOG_DEST_STDERR,	/* -e, -D, -d */
+	LOG_DEST_STDERR,	/* -e, -d; -D only when syslog has no socket */
 	LOG_DEST_FILE,		/* -E file, opened for appending */
 	LOG_DEST_PIPE,		/* net child: framed lines re-logged by the monitor */
 };

@@ -12,6 +12,7 @@
  * or no usable host key; 255 for a bad configuration or any fatal error; 0 otherwise. */
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <paths.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +84,20 @@ static void log_start(struct sshd_main *m)
 	}
 }
 
+/* Whether syslog(3) can deliver anything: without a socket at _PATH_LOG (a container, a
+ * chroot) glibc drops every line without a word. */
+static bool syslog_reachable(void)
+{
+	struct stat st;
+
+	return stat(_PATH_LOG, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 /* Logging once the configuration is final: LogLevel and SyslogFacility, to the -E file,
  * to stderr with -e (or -d, except for inetd's own process), else to syslog.  -D alone
- * does not change the destination, as in OpenSSH. */
+ * does not change the destination, as in OpenSSH (under systemd the journal takes syslog),
+ * except that a foreground server with no syslog socket logs to stderr rather than
+ * nowhere. */
 static void log_configured(struct sshd_main *m)
 {
 	const struct sshd_cmdline *cl = &m->cl;
@@ -96,7 +108,8 @@ static void log_configured(struct sshd_main *m)
 		m->lg.level = level;
 		return;
 	}
-	bool to_stderr = cl->log_stderr || (cl->debug > 0 && (!cl->inetd || cl->rexeced));
+	bool to_stderr = cl->log_stderr || (cl->debug > 0 && (!cl->inetd || cl->rexeced)) ||
+			 (cl->no_daemon && !cl->inetd && !syslog_reachable());
 	log_close(&m->lg);
 	(void)log_init(&m->lg, PROGNAME, level, to_stderr ? LOG_DEST_STDERR : LOG_DEST_SYSLOG,
 		       facility, 2);

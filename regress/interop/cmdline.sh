@@ -1,5 +1,5 @@
 #!/bin/sh
-# sshd's command line as OpenSSH's: -t / -T / -h / -o / -p / -C / -V / -E / -D / -e, the
+# sshd's command line as OpenSSH's: -t / -T / -h / -o / -p / -C / -V / -E / -D / -e (-D alone: syslog, or stderr without a syslog socket), the
 # exit codes (0, 1 for no usable host key or an unreadable file, 255 for a bad
 # configuration), the listener's start and stop (PidFile written, then removed on
 # SIGTERM), and -T output identical to OpenSSH's sshd where that is installed.
@@ -25,6 +25,28 @@ expect() {
 	else
 		pass "$name"
 	fi
+}
+
+# listen_once LOGFILE SSHD-ARGS...: starts "sshd -D ARGS" on a free port (PORT2) with its
+# stderr in listen.err, waits up to 10 s for "Server listening" in LOGFILE (none: waits
+# 1 s), stops it; fails when LOGFILE never shows the line.
+listen_once() {
+	log=$1
+	shift
+	PORT2=$("$RAWCLIENT" freeport)
+	printf 'HostKey %s\nListenAddress 127.0.0.1:%s\nPidFile none\n' "$HK" "$PORT2" \
+		> listen.conf
+	"$SSHD" -D "$@" -f "$T/listen.conf" </dev/null 2>listen.err &
+	lpid=$!
+	BG_PIDS="$BG_PIDS $lpid"
+	i=0
+	while [ $i -lt 100 ] && ! { [ -n "$log" ] && grep -q "Server listening" "$log" 2>/dev/null; }; do
+		[ -z "$log" ] && [ $i -ge 10 ] && break
+		sleep 0.1; i=$((i + 1))
+	done
+	kill "$lpid" 2>/dev/null
+	wait "$lpid" 2>/dev/null
+	[ -z "$log" ] || grep -q "Server listening on 127.0.0.1 port $PORT2" "$log"
 }
 
 printf 'HostKey %s\n' "$HK" > good.conf
@@ -112,21 +134,23 @@ if start_sshd "PidFile $T/sshd.pid"; then
 		stop_sshd
 	fi
 	# -E: the log goes to the file, not to stderr
-	PORT2=$("$RAWCLIENT" freeport)
-	printf 'HostKey %s\nListenAddress 127.0.0.1:%s\nPidFile none\n' "$HK" "$PORT2" > e.conf
-	"$SSHD" -D -E "$T/e.log" -f "$T/e.conf" </dev/null 2>e.err &
-	EPID=$!
-	BG_PIDS="$BG_PIDS $EPID"
-	i=0
-	while ! grep -q "Server listening" e.log 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	kill "$EPID" 2>/dev/null
-	wait "$EPID" 2>/dev/null
-	if grep -q "Server listening on 127.0.0.1 port $PORT2" e.log && ! [ -s e.err ]; then
+	if listen_once "$T/e.log" -E "$T/e.log" &&
+	   grep -q "Server listening on 127.0.0.1 port $PORT2" e.log && ! [ -s listen.err ]; then
 		pass "-E logs to the file"
 	else
-		fail "-E logs to the file" "log: $(cat e.log 2>&1); stderr: $(cat e.err)"
+		fail "-E logs to the file" "log: $(cat e.log 2>&1); stderr: $(cat listen.err)"
+	fi
+	# -D alone logs to syslog as OpenSSH does, or to stderr when there is no syslog socket
+	# to take the lines (they would be lost)
+	if [ -S /dev/log ]; then
+		listen_once "" && ! grep -q "Server listening" listen.err &&
+			pass "-D alone logs to syslog, not stderr" ||
+			fail "-D alone logs to syslog, not stderr" "stderr: $(cat listen.err)"
+	else
+		listen_once listen.err &&
+			pass "-D alone without a syslog socket logs to stderr" ||
+			fail "-D alone without a syslog socket logs to stderr" \
+				"stderr: $(cat listen.err)"
 	fi
 else
 	fail "-D -e listens on the port"
