@@ -1,8 +1,9 @@
 #!/bin/sh
-# sshd's command line as OpenSSH's: -t / -T / -h / -o / -p / -C / -V / -E / -D / -e (-D alone: syslog, or stderr without a syslog socket), the
-# exit codes (0, 1 for no usable host key or an unreadable file, 255 for a bad
-# configuration), the listener's start and stop (PidFile written, then removed on
-# SIGTERM), and -T output identical to OpenSSH's sshd where that is installed.
+# sshd's command line as OpenSSH's: -t / -T / -h / -o / -p / -C / -V / -E / -D / -e (-D
+# alone: syslog, or stderr without a syslog socket), the exit codes (0, 1 for no usable
+# host key or an unreadable file, 255 for a bad configuration), the listener's start and
+# stop (PidFile written, then removed on SIGTERM), and -T output identical to OpenSSH's
+# sshd where that is installed.
 # Usage: cmdline.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
