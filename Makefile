@@ -147,8 +147,3 @@ clean:
 demo:
 	@contrib/demo.sh
 
-# The benchmarks land later; until then this says so and fails instead of doing nothing.
-ifeq ($(wildcard regress/bench/*.mk),)
-bench:
-	@echo "make $@: the benchmarks are not written yet" >&2; exit 1
-endif
