@@ -128,8 +128,8 @@ for c in chacha20-poly1305@openssh.com aes128-gcm@openssh.com aes128-ctr; do
 					head -c "${MB}M" /dev/zero |
 						ssh_run -c "$c" -- 'cat > /dev/null' >/dev/null 2>&1
 				else
-					ssh_run -c "$c" -- "head -c ${MB}M /dev/zero" 2>/dev/null |
-						cat > /dev/null
+					ssh_run -c "$c" -- "head -c ${MB}M /dev/zero" \
+						>/dev/null 2>&1
 				fi
 				t1=$(now_ns)
 				ms=$(((t1 - t0) / 1000000))
