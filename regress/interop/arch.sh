@@ -4,12 +4,28 @@
 # confined net child — the unprivileged uid and /proc/PID/root the empty directory (as
 # root), Seccomp 2 and NoNewPrivs 1, no host key file open — and its parent, the
 # monitor, is the privileged one.  Only our own sshd's descendants are looked at.
+# With ARCH_AS_USER=1 (run by root) the server is started as the test user instead:
+# the same split must happen, minus chroot and uid change (net child, monitor and
+# command all the user's; root "/"), and root checks it from outside.
 # Usage: arch.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
 interop_init "$1" "$2"
 interop_user
 HK=$(hostkey ed25519) || exit 1
+AS_USER=
+if [ -n "${ARCH_AS_USER:-}" ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "skip: starting sshd as another user needs root"; finish; }
+	AS_USER=$TUSER
+	# its own copy (the build tree may be closed to it), its host key, started by exec
+	# so that SSHD_PID is the server's
+	cp "$SSHD" "$T/sshd" && chmod 755 "$T/sshd" && chown "$AS_USER" "$HK" ||
+		{ fail "the server's files can be given to $AS_USER"; finish; }
+	printf '#!/bin/sh\nexec setpriv --reuid=%s --regid=%s --init-groups %s "$@"\n' \
+		"$(id -u "$AS_USER")" "$(id -g "$AS_USER")" "$T/sshd" > "$T/sshd-as-user"
+	chmod 755 "$T/sshd-as-user"
+	SSHD=$T/sshd-as-user
+fi
 start_sshd "HostKey $HK" || { fail "sshd starts"; finish; }
 
 ssh_run -- sleep 5 </dev/null >/dev/null 2>"$T/sleep.err" &
@@ -71,25 +87,34 @@ else
 	fail "net child: its descriptors can be listed" "$(cat "$T/fds")"
 fi
 if [ "$(id -u)" -eq 0 ]; then
-	sshd_uid=$(id -u sshd)
+	# whom the net child runs as, and where its root is
+	if [ -n "$AS_USER" ]; then
+		nuser=$AS_USER want_root=/ muser=$AS_USER
+	else
+		nuser=sshd want_root=/run/sshd muser=root
+	fi
+	sshd_uid=$(id -u "$nuser")
 	uids=$(sed -n 's/^Uid:\t//p' "$status" | tr '\t' ' ')
 	[ "$uids" = "$sshd_uid $sshd_uid $sshd_uid $sshd_uid" ] &&
-		pass "net child: every uid is sshd's ($sshd_uid)" ||
-		fail "net child: every uid is sshd's ($sshd_uid)" "Uid: $uids"
+		pass "net child: every uid is $nuser's ($sshd_uid)" ||
+		fail "net child: every uid is $nuser's ($sshd_uid)" "Uid: $uids"
 	gids=$(sed -n 's/^Gid:\t//p' "$status" | tr '\t' ' ')
-	sshd_gid=$(id -g sshd)
+	sshd_gid=$(id -g "$nuser")
 	[ "$gids" = "$sshd_gid $sshd_gid $sshd_gid $sshd_gid" ] &&
-		pass "net child: every gid is sshd's ($sshd_gid)" ||
-		fail "net child: every gid is sshd's ($sshd_gid)" "Gid: $gids"
+		pass "net child: every gid is $nuser's ($sshd_gid)" ||
+		fail "net child: every gid is $nuser's ($sshd_gid)" "Gid: $gids"
 	root=$(readlink /proc/"$net"/root)
-	if [ "$root" = /run/sshd ] && [ -z "$(ls -A /run/sshd)" ]; then
-		pass "net child: its root is the empty /run/sshd"
+	if [ "$root" = "$want_root" ] && { [ -n "$AS_USER" ] || [ -z "$(ls -A /run/sshd)" ]; }; then
+		pass "net child: its root is $want_root${AS_USER:+ (no chroot without root)}"
 	else
-		fail "net child: its root is the empty /run/sshd" "root '$root'; $(ls -A /run/sshd)"
+		fail "net child: its root is $want_root" "root '$root'; $(ls -A /run/sshd)"
 	fi
+	[ "$mon" != "$net" ] && [ "$mon" != "$SSHD_PID" ] &&
+		pass "the net child's parent is a monitor of its own" ||
+		fail "the net child's parent is a monitor of its own" "monitor $mon, listener $SSHD_PID"
 	muid=$(sed -n 's/^Uid:\t\([0-9]*\).*/\1/p' /proc/"$mon"/status)
-	[ "$muid" = 0 ] && pass "monitor (the net child's parent) runs as root" ||
-		fail "monitor (the net child's parent) runs as root" "uid $muid"
+	[ "$muid" = "$(id -u "$muser")" ] && pass "monitor (the net child's parent) runs as $muser" ||
+		fail "monitor (the net child's parent) runs as $muser" "uid $muid"
 	# the user's command is the monitor's, not the net child's, and runs as the user
 	cmdpid=
 	for p in $(descendants "$mon"); do
