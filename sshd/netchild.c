@@ -195,9 +195,14 @@ static int read_identification(struct loop *lp)
 		return 0;
 	if (rc < 0) {
 		const char *line = version_error_line(rc);
+		size_t tlen = 0;
+		const char *text = version_error_text(&lp->vr, &tlen);
+		const char *cause = version_error_cause(&lp->vr);
+		/* the peer's bytes are escaped by the log; 100 are enough to recognise them */
 		log_msg(c->log, LOG_LEVEL_INFO,
-			"Bad protocol version identification from %s port %d",
-			c->ctx->peer_addr, c->ctx->peer_port);
+			"Bad protocol version identification '%.*s' from %s port %d: %s",
+			(int)(tlen < 100 ? tlen : 100), text != NULL ? text : "",
+			c->ctx->peer_addr, c->ctx->peer_port, cause != NULL ? cause : "invalid");
 		/* What is queued (our KEXINIT) goes first: the error line must not land
 		 * inside a packet. */
 		(void)conn_flush(c, NETCHILD_FINAL_FLUSH_MS);

@@ -53,6 +53,13 @@ static bool read_number(const char **p, int *out)
     return n > 0;
 }
 
+static int fail(struct version_reader *vr, int err, const char *cause)
+{
+    vr->err = err;
+    vr->cause = cause;
+    return err;
+}
+
 /* "SSH-<major>.<minor>-<softwareversion...>": the shape OpenSSH's sscanf accepts,
  * then the versions a protocol 2 server talks to. */
 static int parse_identification(struct version_reader *vr)
@@ -61,17 +68,11 @@ static int parse_identification(struct version_reader *vr)
 
     if (!read_number(&p, &vr->major) || *p++ != '.' ||
         !read_number(&p, &vr->minor) || *p++ != '-' || *p == '\0')
-        return -EBADMSG;
+        return fail(vr, -EBADMSG, "not SSH-<major>.<minor>-<software>");
     vr->software_off = (size_t)(p - vr->line);
     if (vr->major == 2 || (vr->major == 1 && vr->minor == 99))
         return 0;
-    return -EPROTONOSUPPORT;
-}
-
-static int fail(struct version_reader *vr, int err)
-{
-    vr->err = err;
-    return err;
+    return fail(vr, -EPROTONOSUPPORT, "protocol major versions differ (not 2.0)");
 }
 
 /* A whole line (terminator dropped) is in line[]: the identification, or a line
@@ -83,12 +84,13 @@ static int end_of_line(struct version_reader *vr)
     vr->line[vr->len] = '\0';
     if (vr->len > 4 && memcmp(vr->line, "SSH-", 4) == 0) {
         if ((r = parse_identification(vr)) < 0)
-            return fail(vr, r);
+            return r;
         vr->done = true;
         return 1;
     }
     if (vr->pre_lines >= vr->max_pre_lines)
-        return fail(vr, -EBADMSG);
+        return fail(vr, -EBADMSG, vr->max_pre_lines == 0 ? "does not start with SSH-" :
+                                  "too many lines before the identification");
     vr->pre_lines++;
     vr->len = 0;
     vr->taken = 0;
@@ -113,7 +115,7 @@ int version_feed(struct version_reader *vr, const uint8_t *buf, size_t len,
         uint8_t c = buf[i];
 
         if (++vr->taken > VERSION_LINE_MAX)
-            return fail(vr, -EBADMSG);
+            return fail(vr, -EBADMSG, "longer than 255 bytes");
         if (c == '\n') {
             r = end_of_line(vr);
             if (r != 0) {
@@ -122,8 +124,10 @@ int version_feed(struct version_reader *vr, const uint8_t *buf, size_t len,
             }
             continue;
         }
-        if (c == '\0' || vr->saw_cr)
-            return fail(vr, -EBADMSG);
+        if (c == '\0')
+            return fail(vr, -EBADMSG, "a NUL byte");
+        if (vr->saw_cr)
+            return fail(vr, -EBADMSG, "a CR not followed by LF");
         if (c == '\r') {
             vr->saw_cr = true;
             continue;
@@ -148,6 +152,19 @@ const char *version_peer_software(const struct version_reader *vr)
     if (vr == NULL || !vr->done)
         return NULL;
     return vr->line + vr->software_off;
+}
+
+const char *version_error_cause(const struct version_reader *vr)
+{
+    return vr != NULL && vr->err != 0 ? vr->cause : NULL;
+}
+
+const char *version_error_text(const struct version_reader *vr, size_t *len)
+{
+    if (vr == NULL || vr->err == 0 || len == NULL)
+        return NULL;
+    *len = vr->len;
+    return vr->line;
 }
 
 const char *version_error_line(int err)

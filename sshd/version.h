@@ -44,12 +44,19 @@ struct version_reader {
     bool saw_cr;                /* the previous byte was CR: only LF may follow */
     bool done;
     int err;                    /* sticky error, 0 while fine */
+    const char *cause;          /* with err: what was wrong, for the log */
     size_t taken;               /* bytes of the current line, terminator included */
     size_t len;                 /* bytes of the current line kept in line[] */
     int major, minor;
     size_t software_off;        /* softwareversion starts at line[software_off] */
     char line[VERSION_LINE_MAX + 1];
 };
+
+/* After an error: what was wrong with the peer's line, in words for the log (a static
+ * string), and the part of the line read (not NUL-safe: log it escaped).  NULL before
+ * an error. */
+const char *version_error_cause(const struct version_reader *vr);
+const char *version_error_text(const struct version_reader *vr, size_t *len);
 
 /* Starts reading; max_pre_lines is VERSION_SERVER_MAX_PRE_LINES on our side. */
 void version_reader_init(struct version_reader *vr, unsigned max_pre_lines);

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Hostile basics before key exchange (a bad MAC needs keys: the unit tests of the packet
-# layer cover it): packet length 0, packet length over 256 KiB, padding under 4 bytes,
-# an unassigned message number instead of KEXINIT, CHANNEL_OPEN before key exchange and
-# authentication.  Each must end the connection, with a log line naming the cause, and
+# Hostile basics before key exchange (a bad MAC needs keys: regress/netloop/e2e_hostile
+# covers it): packet length 0, packet length over 256 KiB, padding under 4 bytes, an
+# unassigned message number instead of KEXINIT, CHANNEL_OPEN before key exchange and
+# authentication; identification lines too long, of protocol 1.5, of HTTP, with a NUL.  Each must end the connection, with a log line naming the cause, and
 # the listener must serve the next connection (a full login at the end).
 # Usage: hostile.sh SSHD RAWCLIENT
 set -u
@@ -45,5 +45,9 @@ hostile_case "packet length over 256 KiB" huge "length"
 hostile_case "padding under 4 bytes" padding "padding"
 hostile_case "unknown message 192 before KEXINIT" unknown "192|unexpected|unknown message"
 hostile_case "CHANNEL_OPEN before key exchange and auth" chanopen "channel|90|unexpected"
+hostile_case "identification line over 255 bytes" vlong "identification .* longer than 255 bytes"
+hostile_case "protocol version 1.5" v1 "identification .SSH-1.5-.* versions differ"
+hostile_case "an HTTP request instead of SSH" http "identification .GET .* does not start with SSH-"
+hostile_case "a NUL byte in the identification line" vnul "identification .* a NUL byte"
 expect_out "a login after all that" hi ssh_run -- echo hi
 finish

@@ -11,7 +11,9 @@
  *
  * CASEs: len0 (packet_length 0), huge (packet_length over 256 KiB), padding (padding
  * under 4 bytes), unknown (an unassigned message number instead of KEXINIT),
- * chanopen (CHANNEL_OPEN instead of KEXINIT: before key exchange and auth). */
+ * chanopen (CHANNEL_OPEN instead of KEXINIT: before key exchange and auth); and, in
+ * place of our identification line: vlong (over 255 bytes), v1 (protocol 1.5), http (an
+ * HTTP request), vnul (a NUL byte inside). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -163,6 +165,38 @@ static size_t hostile_bytes(const char *name, uint8_t *out)
 	return 0;
 }
 
+/* The identification line of a hostile version-exchange case, in out (room for
+ * VERSION_CASE_MAX bytes); returns its length, 0 when `name` is not such a case.  These
+ * cases send no packet after it. */
+#define VERSION_CASE_MAX 512
+static size_t hostile_version(const char *name, uint8_t *out)
+{
+	static const char v1[] = "SSH-1.5-old_client\r\n";
+	static const char http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char nul[] = "SSH-2.0-nul\0inside\r\n";
+
+	if (strcmp(name, "vlong") == 0) {
+		/* 8 + 300 + 2 bytes: over the 255 that RFC 4253 §4.2 allows */
+		memcpy(out, "SSH-2.0-", 8);
+		memset(out + 8, 'x', 300);
+		memcpy(out + 308, "\r\n", 2);
+		return 310;
+	}
+	if (strcmp(name, "v1") == 0) {
+		memcpy(out, v1, sizeof(v1) - 1);
+		return sizeof(v1) - 1;
+	}
+	if (strcmp(name, "http") == 0) {
+		memcpy(out, http, sizeof(http) - 1);
+		return sizeof(http) - 1;
+	}
+	if (strcmp(name, "vnul") == 0) {
+		memcpy(out, nul, sizeof(nul) - 1);
+		return sizeof(nul) - 1;
+	}
+	return 0;
+}
+
 /* A DISCONNECT among what the server sent before closing (unencrypted: before NEWKEYS),
  * found by walking the packets after the identification line. */
 static void report_disconnect(const uint8_t *rx, size_t n)
@@ -186,9 +220,15 @@ static void report_disconnect(const uint8_t *rx, size_t n)
 
 static int hostile(const char *port, const char *name)
 {
-	uint8_t pkt[64];
+	static const char ours[] = "SSH-2.0-msshd_rawclient\r\n";
+	uint8_t pkt[64], ver[VERSION_CASE_MAX];
 	size_t n = hostile_bytes(name, pkt);
-	if (n == 0) {
+	size_t vlen = hostile_version(name, ver);
+	if (vlen == 0) {
+		memcpy(ver, ours, sizeof(ours) - 1);
+		vlen = sizeof(ours) - 1;
+	}
+	if (n == 0 && vlen == sizeof(ours) - 1) {
 		fprintf(stderr, "rawclient: unknown case %s\n", name);
 		return 2;
 	}
@@ -199,10 +239,8 @@ static int hostile(const char *port, const char *name)
 	}
 	long deadline = now_ms() + WAIT_MS;
 	char line[256];
-	static const char ours[] = "SSH-2.0-msshd_rawclient\r\n";
-	if (read_version(s, line, sizeof(line), deadline) < 0 ||
-	    write_all(s, (const uint8_t *)ours, sizeof(ours) - 1) < 0 ||
-	    write_all(s, pkt, n) < 0) {
+	if (read_version(s, line, sizeof(line), deadline) < 0 || write_all(s, ver, vlen) < 0 ||
+	    (n > 0 && write_all(s, pkt, n) < 0)) {
 		fprintf(stderr, "rawclient: version exchange failed\n");
 		close(s);
 		return 2;

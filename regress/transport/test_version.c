@@ -206,6 +206,42 @@ static void test_lines_before(void **state)
     assert_int_equal(feed_str(&vr, "1\r\n2\r\n3\r\nSSH-2.0-srv\r\n", &used), -EBADMSG);
 }
 
+/* The cause of each refusal, in words, and the part of the line read, for the log. */
+static void expect_cause(const char *in, size_t len, const char *cause, const char *text)
+{
+    struct version_reader vr;
+    size_t used, tlen = 99;
+
+    version_reader_init(&vr, VERSION_SERVER_MAX_PRE_LINES);
+    assert_null(version_error_cause(&vr));
+    assert_null(version_error_text(&vr, &tlen));
+    assert_true(version_feed(&vr, (const uint8_t *)in, len, &used) < 0);
+    assert_string_equal(version_error_cause(&vr), cause);
+    const char *t = version_error_text(&vr, &tlen);
+    assert_non_null(t);
+    assert_int_equal(tlen, strlen(text));
+    assert_memory_equal(t, text, tlen);
+}
+
+static void test_causes(void **state)
+{
+    char longline[300], kept[VERSION_LINE_MAX + 1];
+
+    (void)state;
+    expect_cause("SSH-1.5-HALLO\r\n", 15, "protocol major versions differ (not 2.0)",
+                 "SSH-1.5-HALLO");
+    expect_cause("SSH-2.0\r\n", 9, "not SSH-<major>.<minor>-<software>", "SSH-2.0");
+    expect_cause("GET / HTTP/1.1\r\n", 16, "does not start with SSH-", "GET / HTTP/1.1");
+    expect_cause("SSH-2.0-a\0b\r\n", 13, "a NUL byte", "SSH-2.0-a");
+    expect_cause("SSH-2.0-a\rb\r\n", 13, "a CR not followed by LF", "SSH-2.0-a");
+    memset(longline, 'x', sizeof(longline));
+    memcpy(longline, "SSH-2.0-", 8);
+    /* the line is cut where the limit was passed */
+    memcpy(kept, longline, VERSION_LINE_MAX);
+    kept[VERSION_LINE_MAX] = '\0';
+    expect_cause(longline, sizeof(longline), "longer than 255 bytes", kept);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_255_boundary),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_lines_before),
+        cmocka_unit_test(test_causes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
