@@ -2,7 +2,8 @@
 # Hostile basics before key exchange (a bad MAC needs keys: regress/netloop/e2e_hostile
 # covers it): packet length 0, packet length over 256 KiB, padding under 4 bytes, an
 # unassigned message number instead of KEXINIT, CHANNEL_OPEN before key exchange and
-# authentication; identification lines too long, of protocol 1.5, of HTTP, with a NUL.  Each must end the connection, with a log line naming the cause, and
+# authentication; identification lines too long, of protocol 1.5, of HTTP, with a NUL;
+# a peer silent before or after its identification line (LoginGraceTime).  Each must end the connection, with a log line naming the cause, and
 # the listener must serve the next connection (a full login at the end).
 # Usage: hostile.sh SSHD RAWCLIENT
 set -u
@@ -49,5 +50,11 @@ hostile_case "identification line over 255 bytes" vlong "identification .* longe
 hostile_case "protocol version 1.5" v1 "identification .SSH-1.5-.* versions differ"
 hostile_case "an HTTP request instead of SSH" http "identification .GET .* does not start with SSH-"
 hostile_case "a NUL byte in the identification line" vnul "identification .* a NUL byte"
+# LoginGraceTime: a peer that sends nothing, or nothing after its identification line,
+# is dropped when the grace time runs out (rawclient waits 10 s at most)
+start_sshd "LoginGraceTime 2" || { fail "sshd starts"; finish; }
+hostile_case "no identification line (LoginGraceTime 2)" mute "timeout before authentication"
+hostile_case "nothing after the identification line (LoginGraceTime 2)" silent \
+	"timeout before authentication"
 expect_out "a login after all that" hi ssh_run -- echo hi
 finish

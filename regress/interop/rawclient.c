@@ -13,11 +13,13 @@
  * under 4 bytes), unknown (an unassigned message number instead of KEXINIT),
  * chanopen (CHANNEL_OPEN instead of KEXINIT: before key exchange and auth); and, in
  * place of our identification line: vlong (over 255 bytes), v1 (protocol 1.5), http (an
- * HTTP request), vnul (a NUL byte inside). */
+ * HTTP request), vnul (a NUL byte inside); and, sending too little: mute (no
+ * identification line), silent (ours, then nothing). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,13 +226,15 @@ static int hostile(const char *port, const char *name)
 	uint8_t pkt[64], ver[VERSION_CASE_MAX];
 	size_t n = hostile_bytes(name, pkt);
 	size_t vlen = hostile_version(name, ver);
-	if (vlen == 0) {
-		memcpy(ver, ours, sizeof(ours) - 1);
-		vlen = sizeof(ours) - 1;
-	}
-	if (n == 0 && vlen == sizeof(ours) - 1) {
+	/* sending too little is hostile too: nothing at all, or nothing after our line */
+	bool mute = strcmp(name, "mute") == 0, silent = strcmp(name, "silent") == 0;
+	if (n == 0 && vlen == 0 && !mute && !silent) {
 		fprintf(stderr, "rawclient: unknown case %s\n", name);
 		return 2;
+	}
+	if (vlen == 0 && !mute) {
+		memcpy(ver, ours, sizeof(ours) - 1);
+		vlen = sizeof(ours) - 1;
 	}
 	int s = connect_port(port);
 	if (s < 0) {
@@ -239,7 +243,8 @@ static int hostile(const char *port, const char *name)
 	}
 	long deadline = now_ms() + WAIT_MS;
 	char line[256];
-	if (read_version(s, line, sizeof(line), deadline) < 0 || write_all(s, ver, vlen) < 0 ||
+	if (read_version(s, line, sizeof(line), deadline) < 0 ||
+	    (vlen > 0 && write_all(s, ver, vlen) < 0) ||
 	    (n > 0 && write_all(s, pkt, n) < 0)) {
 		fprintf(stderr, "rawclient: version exchange failed\n");
 		close(s);
