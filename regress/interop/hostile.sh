@@ -3,8 +3,9 @@
 # covers it): packet length 0, packet length over 256 KiB, padding under 4 bytes, an
 # unassigned message number instead of KEXINIT, CHANNEL_OPEN before key exchange and
 # authentication; identification lines too long, of protocol 1.5, of HTTP, with a NUL;
-# a peer silent before or after its identification line (LoginGraceTime).  Each must end the connection, with a log line naming the cause, and
-# the listener must serve the next connection (a full login at the end).
+# a peer silent before or after its identification line (LoginGraceTime).  Each must
+# end the connection, with a log line naming the cause, and the listener must serve the
+# next connection (a full login at the end).
 # Usage: hostile.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
