@@ -3,7 +3,8 @@
  * deterministic automaton over the automaton's alphabet.
  *
  * A configuration is (node, return stack, register values). Entering a during handler
- * pushes the body node it interrupted; the handler's end pops it. A handler can only be
+ * pushes the body node it interrupted (never one an assignment still leaves: the
+ * assignments after a statecall complete its step); the handler's end pops it. A handler can only be
  * interrupted by the handler of a during that encloses it, so the stack is no deeper than
  * the nesting of during blocks (SPL_MAX_NESTING). A deterministic state is the set
  * of configurations the policy may be in (subset construction); only configurations that
@@ -118,6 +119,7 @@ struct det {
 	int width;                /* REGS + nregs: node, return stack, registers */
 	int **out;                /* per node: edge indices, -1 terminated */
 	unsigned char *finishing; /* per node: every path from it goes straight to exit/abort */
+	unsigned char *assigning; /* per node: an assignment leaves it (the step is not over) */
 	struct cset work;         /* closure scratch */
 	long visited;             /* configurations visited so far (MAX_WORK) */
 	struct cset states;       /* every deterministic state's canonical key, see below */
@@ -175,8 +177,11 @@ static void closure(struct det *d)
 			}
 			cset_add(&d->work, n);
 		}
-		/* A node on its way to exit or abort is not waiting: nothing interrupts it. */
-		if (depth < SPL_MAX_NESTING && !d->finishing[node]) {
+		/* A node on its way to exit or abort is not waiting: nothing interrupts it. Nor
+		 * is a node an assignment leaves: the assignments after a statecall belong to
+		 * its step, so a handler (and its guards) sees the registers they set, never
+		 * the values from before (`A; x = false;` then a handler guarded by x). */
+		if (depth < SPL_MAX_NESTING && !d->finishing[node] && !d->assigning[node]) {
 			for (int k = 0; k < g->ndurings; k++) {
 				if (!((g->nodes[node].interruptible >> k) & 1))
 					continue;
@@ -387,6 +392,11 @@ int spl_dfa_build(const struct spl_cfg *g, int nsc, struct spl_dfa *dfa)
 				changed = d.finishing[n] = 1;
 		}
 	}
+
+	d.assigning = xcalloc((size_t)g->nnodes, 1);
+	for (int e = 0; e < g->nedges; e++)
+		if (g->edges[e].assign_reg >= 0)
+			d.assigning[g->edges[e].from] = 1;
 
 	unsigned char *in_alpha = xcalloc((size_t)nsc, 1);
 	for (int e = 0; e < g->nedges; e++)

@@ -455,15 +455,24 @@ int monitor_on_window_change(struct monitor_state *st, const struct monitor_msg 
 	return 0;
 }
 
+/* Forwarding is not implemented: its requests are still answered (monitor.spl wants an
+ * answer to each), with ENOTSUP in `status`, the status field of the answer `a`. */
+static int answer_not_implemented(struct monitor_state *st, const char *what,
+				  struct monitor_msg *a, uint32_t *status)
+{
+	log_msg(st->log, LOG_LEVEL_VERBOSE, "monitor: %s not implemented", what);
+	*status = ENOTSUP;
+	return monitor_send(st, a, NULL, 0);
+}
+
 int monitor_on_direct_tcpip(struct monitor_state *st, const struct monitor_msg *m)
 {
 	struct monitor_msg a;
 
 	(void)m;
-	log_msg(st->log, LOG_LEVEL_VERBOSE, "monitor: direct-tcpip not implemented");
 	monitor_msg_init(&a, monitor_msg_Monitor_DirectTcpipAnswer);
-	a.u.Monitor_DirectTcpipAnswer.status = ENOTSUP;
-	return monitor_send(st, &a, NULL, 0);
+	return answer_not_implemented(st, "direct-tcpip", &a,
+				      &a.u.Monitor_DirectTcpipAnswer.status);
 }
 
 int monitor_on_tcpip_forward(struct monitor_state *st, const struct monitor_msg *m)
@@ -471,8 +480,7 @@ int monitor_on_tcpip_forward(struct monitor_state *st, const struct monitor_msg 
 	struct monitor_msg a;
 
 	(void)m;
-	log_msg(st->log, LOG_LEVEL_VERBOSE, "monitor: tcpip-forward not implemented");
 	monitor_msg_init(&a, monitor_msg_Monitor_TcpipForwardAnswer);
-	a.u.Monitor_TcpipForwardAnswer.status = ENOTSUP;
-	return monitor_send(st, &a, NULL, 0);
+	return answer_not_implemented(st, "tcpip-forward", &a,
+				      &a.u.Monitor_TcpipForwardAnswer.status);
 }

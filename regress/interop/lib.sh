@@ -5,6 +5,8 @@
 #   start_sshd [CONFIG-LINES...]       sshd -D -e on a free loopback port: PORT, SSHD_PID
 #   stop_sshd
 #   ssh_run [SSH-OPTIONS...] -- CMD    the stock client, bounded in time
+#   auth_setup                         interop_user, wrong keys w1..w3, a publickey-only sshd
+#   refused NAME TEXT [SSH-OPTIONS...] the client is refused with TEXT on its stderr
 #   pass NAME / fail NAME [DETAIL]     count one check
 #   finish                             print the counts run-checks.sh reads, exit
 # Loopback only; every wait is bounded; only PIDs started here are ever signalled.
@@ -196,4 +198,31 @@ descendants() {
 		END { n = split(kids[root], q, " ");
 		      for (i = 1; i <= n; i++) { print q[i]; m = split(kids[q[i]], more, " ");
 			  for (j = 1; j <= m; j++) q[++n] = more[j] } }'
+}
+
+# auth_setup: TUSER and KEY (interop_user), three more keys $T/w1 $T/w2 $T/w3 that no
+# account lists, and sshd offering public-key auth only with MaxAuthTries 2 and VERBOSE
+# logs (the auth scripts count tries and read the log).
+auth_setup() {
+	interop_user
+	for k in w1 w2 w3; do
+		ssh-keygen -q -t ed25519 -N '' -f "$T/$k" </dev/null ||
+			{ echo "FAIL: ssh-keygen"; exit 1; }
+	done
+	start_sshd "MaxAuthTries 2" "LogLevel VERBOSE" "PasswordAuthentication no" \
+		"KbdInteractiveAuthentication no" || { fail "sshd starts"; finish; }
+}
+
+# refused NAME WANT-TEXT ssh-options...: `echo hi` through ssh_run exits 255 with no
+# output and WANT-TEXT in the client's stderr (left in $T/err for the caller).
+refused() {
+	name=$1 want=$2
+	shift 2
+	out=$(ssh_run "$@" -- echo hi 2>"$T/err" </dev/null)
+	rc=$?
+	if [ $rc -eq 255 ] && [ -z "$out" ] && grep -q -- "$want" "$T/err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc, stdout '$out', stderr '$(cat "$T/err")'"
+	fi
 }

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "regress/util/io_util.h"
+
 #define WAIT_MS 10000		/* bound on every wait for the server */
 #define RX_MAX (512 * 1024)	/* what we read before giving up on an open connection */
 
@@ -95,20 +97,6 @@ static int read_version(int s, char *line, size_t cap, long deadline)
 	}
 	line[used] = '\0';
 	return strncmp(line, "SSH-", 4) == 0 ? 0 : -1;
-}
-
-static int write_all(int s, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(s, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -244,8 +232,8 @@ static int hostile(const char *port, const char *name)
 	long deadline = now_ms() + WAIT_MS;
 	char line[256];
 	if (read_version(s, line, sizeof(line), deadline) < 0 ||
-	    (vlen > 0 && write_all(s, ver, vlen) < 0) ||
-	    (n > 0 && write_all(s, pkt, n) < 0)) {
+	    (vlen > 0 && io_write_all(s, ver, vlen) < 0) ||
+	    (n > 0 && io_write_all(s, pkt, n) < 0)) {
 		fprintf(stderr, "rawclient: version exchange failed\n");
 		close(s);
 		return 2;

@@ -6,7 +6,7 @@
 $(eval $(call cmocka_test,interop_startup,regress/interop/test_startup.c,$(SSHD_LIBS)))
 
 INTEROP_RAWCLIENT := $(B)/regress/interop-rawclient
-$(INTEROP_RAWCLIENT): $(call objs,regress/interop/rawclient.c)
+$(INTEROP_RAWCLIENT): $(call objs,regress/interop/rawclient.c regress/util/io_util.c)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 

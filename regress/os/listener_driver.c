@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "regress/util/io_util.h"
 #include "sshd/fdpass.h"
 #include "sshd/listener.h"
 #include "sshd/privsep.h"
@@ -30,20 +31,6 @@
 #include "sshd/log.h"
 #include "sshd/reexec.h"
 #include "sshd/serve.h"
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Reads one line (bounded in size and by a 10 s receive timeout) and answers it. */
 static int echo_one_line(int sock, int startup_fd)
@@ -61,7 +48,7 @@ static int echo_one_line(int sock, int startup_fd)
 			break;
 	}
 	close(startup_fd);	/* "authenticated": the MaxStartups slot is free */
-	if (write_all(sock, "echo:", 5) < 0 || write_all(sock, line, used) < 0)
+	if (io_write_all(sock, "echo:", 5) < 0 || io_write_all(sock, line, used) < 0)
 		return 2;
 	return 0;
 }
@@ -72,7 +59,7 @@ static int fork_handler(void *arg, int sock, int startup_fd,
 	(void)arg;
 	(void)peer;
 	(void)peerlen;
-	if (write_all(sock, "hello\n", 6) < 0)
+	if (io_write_all(sock, "hello\n", 6) < 0)
 		return 1;
 	return echo_one_line(sock, startup_fd);
 }
@@ -96,8 +83,9 @@ static int reexeced_child(void)
 		return 3;
 	/* 0, 1, 2, the socket and the startup pipe: nothing else came along */
 	int n = snprintf(msg, sizeof(msg), "fds:%d\n", count_fds());
-	if (write_all(REEXEC_SOCK_FD, "config:", 7) < 0 ||
-	    write_all(REEXEC_SOCK_FD, text, len) < 0 || write_all(REEXEC_SOCK_FD, msg, (size_t)n) < 0)
+	if (io_write_all(REEXEC_SOCK_FD, "config:", 7) < 0 ||
+	    io_write_all(REEXEC_SOCK_FD, text, len) < 0 ||
+	    io_write_all(REEXEC_SOCK_FD, msg, (size_t)n) < 0)
 		return 4;
 	free(text);
 	return echo_one_line(REEXEC_SOCK_FD, REEXEC_STARTUP_FD);
@@ -127,7 +115,7 @@ static int split_net_main(struct privsep_net *net)
 	int n = snprintf(msg, sizeof(msg), "net:%ld\n", (long)getpid());
 
 	log_msg(&net->log, LOG_LEVEL_INFO, "net child serving");
-	if (write_all(net->conn_out, msg, (size_t)n) < 0)
+	if (io_write_all(net->conn_out, msg, (size_t)n) < 0)
 		return 1;
 	while (used < sizeof(line) - 1) {
 		ssize_t k = read(net->conn_in, line + used, 1);
@@ -136,7 +124,8 @@ static int split_net_main(struct privsep_net *net)
 		if (line[used++] == '\n')
 			break;
 	}
-	if (write_all(net->conn_out, "echo:", 5) < 0 || write_all(net->conn_out, line, used) < 0)
+	if (io_write_all(net->conn_out, "echo:", 5) < 0 ||
+	    io_write_all(net->conn_out, line, used) < 0)
 		return 3;
 	return 0;
 }
@@ -207,7 +196,7 @@ static int write_port_file(const char *path, int port)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int n = snprintf(text, sizeof(text), "%d\n", port);
-	if (fd < 0 || write_all(fd, text, (size_t)n) < 0)
+	if (fd < 0 || io_write_all(fd, text, (size_t)n) < 0)
 		return -1;
 	close(fd);
 	return rename(tmp, path);

@@ -7,7 +7,7 @@ $(foreach t,$(OS_TESTS),$(eval $(call cmocka_test,os_$(patsubst test_%,%,$(basen
 
 # The program test_listener_run drives (it finds it beside itself).
 OS_DRIVER := $(B)/regress/os-listener-driver
-$(OS_DRIVER): $(call objs,regress/os/listener_driver.c) $(SSHD_LIB)
+$(OS_DRIVER): $(call objs,regress/os/listener_driver.c regress/util/io_util.c) $(SSHD_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(B)/regress/os_listener_run: | $(OS_DRIVER)

@@ -41,7 +41,7 @@ active proctype policy() {
 			ok = 1;
 			nt_example = st_example;
 			nt_ender = st_ender;
-			/* automaton example: 12 states */
+			/* automaton example: 15 states */
 			if
 			:: (sc == Receive_Hello || sc == Transmit_Hello || sc == Receive_Data ||
 			    sc == Transmit_Data || sc == Receive_Ping || sc == Transmit_Pong ||
@@ -66,56 +66,74 @@ active proctype policy() {
 				:: st_example == 3 -> /* s3@example.spl:12 */
 					if
 					:: (sc == Receive_Data ||
-					   sc == Notify_Ready) -> nt_example = 4
-					:: (sc == Transmit_Data) -> nt_example = 5
-					:: (sc == Receive_Ping) -> nt_example = 6
+					   sc == Notify_Ready) -> nt_example = 3
+					:: (sc == Transmit_Data) -> nt_example = 4
+					:: (sc == Receive_Ping) -> nt_example = 5
 					:: else -> ok = 0
 					fi
 				:: st_example == 4 -> /* s4@example.spl:16 */
 					if
 					:: (sc == Receive_Data) -> nt_example = 4
-					:: (sc == Transmit_Data) -> nt_example = 5
-					:: (sc == Receive_Ping) -> nt_example = 6
+					:: (sc == Transmit_Data) -> nt_example = 6
+					:: (sc == Receive_Ping) -> nt_example = 7
 					:: else -> ok = 0
 					fi
-				:: st_example == 5 -> /* s5@example.spl:16 */
+				:: st_example == 5 -> /* s5@example.spl:25 */
 					if
-					:: (sc == Receive_Data) -> nt_example = 5
-					:: (sc == Transmit_Data) -> nt_example = 7
-					:: (sc == Receive_Ping) -> nt_example = 8
+					:: (sc == Transmit_Pong) -> nt_example = 3
 					:: else -> ok = 0
 					fi
-				:: st_example == 6 -> /* s6@example.spl:24 */
+				:: st_example == 6 -> /* s6@example.spl:17 */
 					if
-					:: (sc == Transmit_Pong) -> nt_example = 4
-					:: else -> ok = 0
-					fi
-				:: st_example == 7 -> /* s7@example.spl:17 */
-					if
-					:: (sc == Receive_Data) -> nt_example = 7
+					:: (sc == Receive_Data) -> nt_example = 8
 					:: (sc == Transmit_Data) -> nt_example = 9
 					:: (sc == Receive_Ping) -> nt_example = 10
 					:: else -> ok = 0
 					fi
-				:: st_example == 8 -> /* s8@example.spl:24 */
+				:: st_example == 7 -> /* s7@example.spl:25 */
 					if
-					:: (sc == Transmit_Pong) -> nt_example = 5
+					:: (sc == Transmit_Pong) -> nt_example = 4
 					:: else -> ok = 0
 					fi
-				:: st_example == 9 -> /* s9@example.spl:23 */
+				:: st_example == 8 -> /* s8@example.spl:17 */
+					if
+					:: (sc == Receive_Data ||
+					   sc == Notify_Ready) -> nt_example = 8
+					:: (sc == Transmit_Data) -> nt_example = 11
+					:: (sc == Receive_Ping) -> nt_example = 12
+					:: else -> ok = 0
+					fi
+				:: st_example == 9 -> /* s9@example.spl:25 */
 					if
 					:: (sc == Receive_Data) -> nt_example = 9
-					:: (sc == Receive_Ping) -> nt_example = 11
+					:: (sc == Receive_Ping) -> nt_example = 13
 					:: else -> ok = 0
 					fi
-				:: st_example == 10 -> /* s10@example.spl:24 */
+				:: st_example == 10 -> /* s10@example.spl:25 */
 					if
-					:: (sc == Transmit_Pong) -> nt_example = 7
+					:: (sc == Transmit_Pong) -> nt_example = 6
 					:: else -> ok = 0
 					fi
-				:: st_example == 11 -> /* s11@example.spl:24 */
+				:: st_example == 11 -> /* s11@example.spl:25 */
+					if
+					:: (sc == Receive_Data ||
+					   sc == Notify_Ready) -> nt_example = 11
+					:: (sc == Receive_Ping) -> nt_example = 14
+					:: else -> ok = 0
+					fi
+				:: st_example == 12 -> /* s12@example.spl:25 */
+					if
+					:: (sc == Transmit_Pong) -> nt_example = 8
+					:: else -> ok = 0
+					fi
+				:: st_example == 13 -> /* s13@example.spl:25 */
 					if
 					:: (sc == Transmit_Pong) -> nt_example = 9
+					:: else -> ok = 0
+					fi
+				:: st_example == 14 -> /* s14@example.spl:25 */
+					if
+					:: (sc == Transmit_Pong) -> nt_example = 11
 					:: else -> ok = 0
 					fi
 				fi
@@ -125,7 +143,7 @@ active proctype policy() {
 			if
 			:: (sc == Receive_Bye || sc == Transmit_Bye) ->
 				if
-				:: st_ender == 0 -> /* s0@example.spl:29 */
+				:: st_ender == 0 -> /* s0@example.spl:31 */
 					if
 					:: (sc == Receive_Bye ||
 					   sc == Transmit_Bye) -> nt_ender = 1

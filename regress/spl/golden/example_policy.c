@@ -15,7 +15,7 @@ static const char *const statecall_names[9] = {
 	"Notify_Ready",
 };
 
-/* Automaton example: 12 states, 7 statecalls in its alphabet. */
+/* Automaton example: 15 states, 7 statecalls in its alphabet. */
 static const uint16_t example_alpha_of[9] = {
 	0, /* Receive_Hello */
 	1, /* Transmit_Hello */
@@ -27,7 +27,7 @@ static const uint16_t example_alpha_of[9] = {
 	SPL_NOT_IN_ALPHABET, /* Transmit_Bye */
 	6, /* Notify_Ready */
 };
-static const uint16_t example_next[84] = {
+static const uint16_t example_next[105] = {
 	/* 0 s0@example.spl:6 */
 	 1, 2, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED,
 	/* 1 s1@example.spl:6 */
@@ -35,43 +35,52 @@ static const uint16_t example_next[84] = {
 	/* 2 s2@example.spl:6 */
 	 3, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED,
 	/* 3 s3@example.spl:12 */
-	 SPL_REFUSED, SPL_REFUSED, 4, 5, 6, SPL_REFUSED, 4,
+	 SPL_REFUSED, SPL_REFUSED, 3, 4, 5, SPL_REFUSED, 3,
 	/* 4 s4@example.spl:16 */
-	 SPL_REFUSED, SPL_REFUSED, 4, 5, 6, SPL_REFUSED, SPL_REFUSED,
-	/* 5 s5@example.spl:16 */
-	 SPL_REFUSED, SPL_REFUSED, 5, 7, 8, SPL_REFUSED, SPL_REFUSED,
-	/* 6 s6@example.spl:24 */
+	 SPL_REFUSED, SPL_REFUSED, 4, 6, 7, SPL_REFUSED, SPL_REFUSED,
+	/* 5 s5@example.spl:25 */
+	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 3, SPL_REFUSED,
+	/* 6 s6@example.spl:17 */
+	 SPL_REFUSED, SPL_REFUSED, 8, 9, 10, SPL_REFUSED, SPL_REFUSED,
+	/* 7 s7@example.spl:25 */
 	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 4, SPL_REFUSED,
-	/* 7 s7@example.spl:17 */
-	 SPL_REFUSED, SPL_REFUSED, 7, 9, 10, SPL_REFUSED, SPL_REFUSED,
-	/* 8 s8@example.spl:24 */
-	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 5, SPL_REFUSED,
-	/* 9 s9@example.spl:23 */
-	 SPL_REFUSED, SPL_REFUSED, 9, SPL_REFUSED, 11, SPL_REFUSED, SPL_REFUSED,
-	/* 10 s10@example.spl:24 */
-	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 7, SPL_REFUSED,
-	/* 11 s11@example.spl:24 */
+	/* 8 s8@example.spl:17 */
+	 SPL_REFUSED, SPL_REFUSED, 8, 11, 12, SPL_REFUSED, 8,
+	/* 9 s9@example.spl:25 */
+	 SPL_REFUSED, SPL_REFUSED, 9, SPL_REFUSED, 13, SPL_REFUSED, SPL_REFUSED,
+	/* 10 s10@example.spl:25 */
+	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 6, SPL_REFUSED,
+	/* 11 s11@example.spl:25 */
+	 SPL_REFUSED, SPL_REFUSED, 11, SPL_REFUSED, 14, SPL_REFUSED, 11,
+	/* 12 s12@example.spl:25 */
+	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 8, SPL_REFUSED,
+	/* 13 s13@example.spl:25 */
 	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 9, SPL_REFUSED,
+	/* 14 s14@example.spl:25 */
+	 SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, SPL_REFUSED, 11, SPL_REFUSED,
 };
-static const unsigned char example_done[12] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+static const unsigned char example_done[15] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
-static const char *const example_state_names[12] = {
+static const char *const example_state_names[15] = {
 	"s0@example.spl:6",
 	"s1@example.spl:6",
 	"s2@example.spl:6",
 	"s3@example.spl:12",
 	"s4@example.spl:16",
-	"s5@example.spl:16",
-	"s6@example.spl:24",
-	"s7@example.spl:17",
-	"s8@example.spl:24",
-	"s9@example.spl:23",
-	"s10@example.spl:24",
-	"s11@example.spl:24",
+	"s5@example.spl:25",
+	"s6@example.spl:17",
+	"s7@example.spl:25",
+	"s8@example.spl:17",
+	"s9@example.spl:25",
+	"s10@example.spl:25",
+	"s11@example.spl:25",
+	"s12@example.spl:25",
+	"s13@example.spl:25",
+	"s14@example.spl:25",
 };
 static const struct spl_automaton_table example_table = {
-	"example", 12, 7, example_alpha_of, example_next, example_done, example_state_names,
+	"example", 15, 7, example_alpha_of, example_next, example_done, example_state_names,
 };
 
 /* Automaton ender: 2 states, 2 statecalls in its alphabet, one per channel. */
@@ -87,7 +96,7 @@ static const uint16_t ender_alpha_of[9] = {
 	SPL_NOT_IN_ALPHABET, /* Notify_Ready */
 };
 static const uint16_t ender_next[4] = {
-	/* 0 s0@example.spl:29 */
+	/* 0 s0@example.spl:31 */
 	 1, 1,
 	/* 1 s1@exit */
 	 SPL_REFUSED, SPL_REFUSED,
@@ -96,7 +105,7 @@ static const unsigned char ender_done[2] = {
 	0, 1,
 };
 static const char *const ender_state_names[2] = {
-	"s0@example.spl:29",
+	"s0@example.spl:31",
 	"s1@exit",
 };
 static const struct spl_automaton_table ender_table = {
