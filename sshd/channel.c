@@ -428,21 +428,26 @@ static int flush_channel(struct conn *c, struct channel *ch)
 		ch->our_window += ch->unacked;
 		ch->unacked = 0;
 	}
-	/* The end of a session: its output drained and its process reaped, then
-	 * exit-status (or exit-signal), EOF and CLOSE, the order OpenSSH's server sends
-	 * them in when both have happened. */
+	/* The end of a session, in OpenSSH's order: EOF as soon as stdout and stderr have
+	 * both reached end of file (every byte read from them is already in a packet:
+	 * data is read straight into CHANNEL_DATA), whether or not the process still runs
+	 * (channels.c delays the EOF only while the stderr fd is open); then, once the
+	 * monitor reported the process's end, exit-status (or exit-signal) and CLOSE
+	 * (session.c sends the exit message, the channel closes once it is dead). */
 	bool drained = ch->fd_out < 0 && ch->fd_err < 0;
-	if (!ch->sess.started || !drained || !ch->exited)
+	if (!ch->sess.started || !drained)
+		return 0;
+	if (!ch->eof_sent) {
+		if ((rc = send_simple(c, ch, ssh_msg_Channel_Eof)) <= 0)
+			return rc;
+		ch->eof_sent = true;
+	}
+	if (!ch->exited)
 		return 0;
 	if (!ch->exit_sent) {
 		if ((rc = send_exit(c, ch)) <= 0)
 			return rc;
 		ch->exit_sent = true;
-	}
-	if (!ch->eof_sent) {
-		if ((rc = send_simple(c, ch, ssh_msg_Channel_Eof)) <= 0)
-			return rc;
-		ch->eof_sent = true;
 	}
 	if ((rc = send_simple(c, ch, ssh_msg_Channel_Close)) <= 0)
 		return rc;

@@ -77,7 +77,7 @@ static void test_exec_echo(void **state)
 	h_exec(h, id, "echo hi", true);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, 3);
 	assert_memory_equal(r.out, "hi\n", 3);
 	assert_true(r.got_exit_status);
@@ -99,10 +99,11 @@ static void test_stderr_and_status(void **state)
 	assert_memory_equal(r.err, "err\n", 4);
 	assert_true(r.got_exit_status);
 	assert_int_equal(r.exit_status, 3);
-	/* No reply without want_reply; data of both kinds before exit-status, EOF, CLOSE. */
+	/* No reply without want_reply; data of both kinds before EOF, exit-status, CLOSE
+	 * (OpenSSH's order). */
 	assert_null(strchr(r.order, 'Y'));
-	assert_non_null(strstr(r.order, "SEC"));
-	assert_int_equal(strlen(strstr(r.order, "SEC")), 3);
+	assert_non_null(strstr(r.order, "ESC"));
+	assert_int_equal(strlen(strstr(r.order, "ESC")), 3);
 	h_result_free(&r);
 }
 
@@ -127,7 +128,7 @@ static void test_stdin_cat_1mib(void **state)
 	assert_memory_equal(r.out, in, total);
 	assert_true(r.got_exit_status);
 	assert_int_equal(r.exit_status, 0);
-	assert_string_equal(h_order(&r), "DSEC");
+	assert_string_equal(h_order(&r), "DESC");
 	free(in);
 	h_result_free(&r);
 }
@@ -201,7 +202,7 @@ static void test_window_respected(void **state)
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
 	assert_int_equal(got + r.out_len, 5000);
 	assert_true(r.got_exit_status);
-	assert_string_equal(h_order(&r), "DSEC");
+	assert_string_equal(h_order(&r), "DESC");
 	h_result_free(&r);
 }
 
@@ -273,7 +274,7 @@ static void test_env_accept_env(void **state)
 	h_exec(h, id, "echo \"$LANG|$SECRET|$LC_FOO|$LD_PRELOAD\"", true);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	const char *want = "C.test||bar|\n";
 	assert_int_equal(r.out_len, strlen(want));
 	assert_memory_equal(r.out, want, strlen(want));
@@ -334,7 +335,7 @@ static void test_want_reply(void **state)
 	h_send(h, &m);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id3, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, strlen("subsystem:sftp\n"));
 	assert_memory_equal(r.out, "subsystem:sftp\n", r.out_len);
 	assert_false(h->server_failed);
@@ -359,7 +360,7 @@ static void test_exit_signal(void **state)
 	h_exec(h, id, "kill -TERM $$", false);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "GEC");
+	assert_string_equal(h_order(&r), "EGC");
 	assert_true(r.got_exit_signal);
 	assert_string_equal(r.signal_name, "TERM");
 	assert_false(r.core_dumped);
@@ -382,7 +383,7 @@ static void test_signal_request(void **state)
 	h_send(h, &m);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "GEC");
+	assert_string_equal(h_order(&r), "EGC");
 	assert_string_equal(r.signal_name, "USR1");
 	h_result_free(&r);
 }
@@ -558,8 +559,61 @@ static void test_kex_defers_output(void **state)
 	assert_int_equal(channels_io(&h->c, NULL, 0), 0);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, strlen("during-kex\n"));
+	assert_false(h->server_failed);
+	h_result_free(&r);
+}
+
+/* A global request's reply raced by our re-key waits for the exchange's end too. */
+static void test_kex_defers_global_reply(void **state)
+{
+	struct harness *h = *state;
+	assert_int_equal(conn_notify(&h->c, Transmit_Transport_KexInit, NULL), 0);
+	h->c.kex_active = true;
+	h->c.tx_kex = true;
+	send_global(h, ssh_msg_Global_Request_Keepalive, "keepalive@openssh.com", true);
+	struct ssh_msg m;
+	assert_int_equal(h_recv(h, &m, 300), 0);
+	static const unsigned finish[] = {
+		Receive_Transport_KexInit, Receive_Transport_KexEcdhInit,
+		Transmit_Transport_KexEcdhReply, Transmit_Transport_NewKeys,
+		Receive_Transport_NewKeys,
+	};
+	for (size_t i = 0; i < sizeof(finish) / sizeof(finish[0]); i++)
+		assert_int_equal(conn_notify(&h->c, finish[i], NULL), 0);
+	h->c.kex_active = false;
+	h->c.tx_kex = false;
+	assert_int_equal(channels_io(&h->c, NULL, 0), 0);
+	expect_reply(h, ssh_msg_Global_RequestFailure);
+	assert_false(h->c.closing);
+	assert_false(h->server_failed);
+}
+
+/* EOF goes out as soon as stdout and stderr have ended, while the process still runs;
+ * exit-status and CLOSE follow its end (OpenSSH's order: channels.c sends EOF once the
+ * output has drained, session.c the exit message when the child is reaped). */
+static void test_eof_before_exit(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	h_exec(h, id, "echo out; echo err >&2; exec >&- 2>&-; sleep 2; exit 4", false);
+	struct ssh_msg m;
+	bool eof = false;
+	/* Within 1.5 s (the process sleeps 2 s): data, then EOF, and no exit report. */
+	for (int i = 0; i < 100 && !eof; i++) {
+		assert_int_equal(h_recv(h, &m, 1500), 1);
+		assert_true(m.kind == ssh_msg_Channel_Data ||
+			    m.kind == ssh_msg_Channel_ExtendedData || m.kind == ssh_msg_Channel_Eof);
+		eof = m.kind == ssh_msg_Channel_Eof;
+	}
+	assert_true(eof);
+	assert_int_equal(h_recv(h, &m, 300), 0);	/* the process is still running */
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_string_equal(h_order(&r), "SC");
+	assert_true(r.got_exit_status);
+	assert_int_equal(r.exit_status, 4);
 	assert_false(h->server_failed);
 	h_result_free(&r);
 }
@@ -596,7 +650,7 @@ static void test_stdin_before_start(void **state)
 	h_exec(h, id, "cat", true);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, 6);
 	assert_memory_equal(r.out, "early\n", 6);
 	h_result_free(&r);
@@ -618,7 +672,7 @@ static void test_shell(void **state)
 	h_data(h, id, script, strlen(script));
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "DSEC");
+	assert_string_equal(h_order(&r), "DESC");
 	assert_int_equal(r.out_len, strlen("from-shell\n"));
 	assert_memory_equal(r.out, "from-shell\n", r.out_len);
 	assert_int_equal(r.exit_status, 7);
@@ -683,6 +737,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_other_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kex_defers_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kex_defers_global_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eof_before_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_after_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin_before_start, setup, teardown),
