@@ -479,8 +479,10 @@ static void test_open_other_types(void **state)
 	h_send(h, &m);
 	assert_int_equal(h_recv(h, &m, 5000), 1);
 	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
+	/* As OpenSSH's serverloop.c refuses a local forward it does not allow. */
 	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 3);
 	assert_int_equal(m.u.Channel_OpenFailure.reason, 1);	/* ADMINISTRATIVELY_PROHIBITED */
+	assert_true(mpl_bytes_eq_str(m.u.Channel_OpenFailure.description, "open failed"));
 
 	ssh_msg_init(&m, ssh_msg_Channel_Open_Unknown);
 	m.u.Channel_Open_Unknown.channel_type = mpl_bytes_str("frobnicate@example.com");
@@ -491,8 +493,26 @@ static void test_open_other_types(void **state)
 	h_send(h, &m);
 	assert_int_equal(h_recv(h, &m, 5000), 1);
 	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
+	/* OpenSSH answers a type it does not serve with its default reason, not
+	 * UNKNOWN_CHANNEL_TYPE (3). */
 	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 4);
-	assert_int_equal(m.u.Channel_OpenFailure.reason, 3);	/* UNKNOWN_CHANNEL_TYPE */
+	assert_int_equal(m.u.Channel_OpenFailure.reason, 2);	/* CONNECT_FAILED */
+	assert_true(mpl_bytes_eq_str(m.u.Channel_OpenFailure.description, "open failed"));
+
+	/* A known type it refuses other than direct-tcpip: the same default. */
+	ssh_msg_init(&m, ssh_msg_Channel_Open_DirectStreamlocal);
+	m.u.Channel_Open_DirectStreamlocal.channel_type =
+		mpl_bytes_str("direct-streamlocal@openssh.com");
+	m.u.Channel_Open_DirectStreamlocal.sender_channel = 5;
+	m.u.Channel_Open_DirectStreamlocal.initial_window_size = 1000;
+	m.u.Channel_Open_DirectStreamlocal.maximum_packet_size = 1000;
+	m.u.Channel_Open_DirectStreamlocal.socket_path = mpl_bytes_str("/tmp/x.sock");
+	m.u.Channel_Open_DirectStreamlocal.reserved_string = mpl_bytes_str("");
+	h_send(h, &m);
+	assert_int_equal(h_recv(h, &m, 5000), 1);
+	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
+	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 5);
+	assert_int_equal(m.u.Channel_OpenFailure.reason, 2);	/* CONNECT_FAILED */
 
 	/* The refused slots are free again: the first session gets number 0. */
 	assert_int_equal(open_session(h), 0);
