@@ -29,3 +29,14 @@ $(B)/regress/netloop-e2e: regress/netloop/e2e.sh $(NETLOOP_E2E_SERVER) $(NETLOOP
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\nexec sh regress/netloop/e2e.sh %s %s\n' $(NETLOOP_E2E_SERVER) $(NETLOOP_E2E_HOSTILE) > $@
 	chmod +x $@
+
+# sshd -i with stdout redirected to a regular file (RLIMIT_FSIZE 0 in the net child):
+# a clean failure with the cause logged, not a death by SIGXFSZ.
+ifneq ($(wildcard sshd/main.c),)
+CHECKS += $(B)/regress/netloop-inetd-file
+BINS += $(B)/regress/netloop-inetd-file
+$(B)/regress/netloop-inetd-file: regress/netloop/inetd_file.sh $(B)/sshd/sshd
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec sh regress/netloop/inetd_file.sh %s\n' $(B)/sshd/sshd > $@
+	chmod +x $@
+endif
