@@ -463,6 +463,21 @@ static void test_table_full(void **state)
 	assert_false(h->server_failed);
 }
 
+/* The next message must be OPEN_FAILURE for the client's channel id, with reason and
+ * OpenSSH's description. */
+static void expect_open_failure(struct harness *h, uint32_t id, uint32_t reason)
+{
+	struct ssh_msg m;
+	assert_int_equal(h_recv(h, &m, 5000), 1);
+	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
+	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, id);
+	assert_int_equal(m.u.Channel_OpenFailure.reason, reason);
+	assert_true(mpl_bytes_eq_str(m.u.Channel_OpenFailure.description, "open failed"));
+}
+
+/* Refusals as OpenSSH's serverloop.c sends them: a local forward it does not allow is
+ * ADMINISTRATIVELY_PROHIBITED (1); any other type it does not serve, unknown ones
+ * included, keeps its default CONNECT_FAILED (2), never UNKNOWN_CHANNEL_TYPE (3). */
 static void test_open_other_types(void **state)
 {
 	struct harness *h = *state;
@@ -477,12 +492,7 @@ static void test_open_other_types(void **state)
 	m.u.Channel_Open_DirectTcpip.originator_address = mpl_bytes_str("127.0.0.1");
 	m.u.Channel_Open_DirectTcpip.originator_port = 4000;
 	h_send(h, &m);
-	assert_int_equal(h_recv(h, &m, 5000), 1);
-	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
-	/* As OpenSSH's serverloop.c refuses a local forward it does not allow. */
-	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 3);
-	assert_int_equal(m.u.Channel_OpenFailure.reason, 1);	/* ADMINISTRATIVELY_PROHIBITED */
-	assert_true(mpl_bytes_eq_str(m.u.Channel_OpenFailure.description, "open failed"));
+	expect_open_failure(h, 3, 1);
 
 	ssh_msg_init(&m, ssh_msg_Channel_Open_Unknown);
 	m.u.Channel_Open_Unknown.channel_type = mpl_bytes_str("frobnicate@example.com");
@@ -491,28 +501,17 @@ static void test_open_other_types(void **state)
 	m.u.Channel_Open_Unknown.maximum_packet_size = 1000;
 	m.u.Channel_Open_Unknown.type_data = mpl_bytes_str("");
 	h_send(h, &m);
-	assert_int_equal(h_recv(h, &m, 5000), 1);
-	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
-	/* OpenSSH answers a type it does not serve with its default reason, not
-	 * UNKNOWN_CHANNEL_TYPE (3). */
-	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 4);
-	assert_int_equal(m.u.Channel_OpenFailure.reason, 2);	/* CONNECT_FAILED */
-	assert_true(mpl_bytes_eq_str(m.u.Channel_OpenFailure.description, "open failed"));
+	expect_open_failure(h, 4, 2);
 
-	/* A known type it refuses other than direct-tcpip: the same default. */
 	ssh_msg_init(&m, ssh_msg_Channel_Open_DirectStreamlocal);
-	m.u.Channel_Open_DirectStreamlocal.channel_type =
-		mpl_bytes_str("direct-streamlocal@openssh.com");
-	m.u.Channel_Open_DirectStreamlocal.sender_channel = 5;
-	m.u.Channel_Open_DirectStreamlocal.initial_window_size = 1000;
-	m.u.Channel_Open_DirectStreamlocal.maximum_packet_size = 1000;
-	m.u.Channel_Open_DirectStreamlocal.socket_path = mpl_bytes_str("/tmp/x.sock");
-	m.u.Channel_Open_DirectStreamlocal.reserved_string = mpl_bytes_str("");
+	struct ssh_msg_Channel_Open_DirectStreamlocal *sl = &m.u.Channel_Open_DirectStreamlocal;
+	sl->channel_type = mpl_bytes_str("direct-streamlocal@openssh.com");
+	sl->sender_channel = 5;
+	sl->initial_window_size = sl->maximum_packet_size = 1000;
+	sl->socket_path = mpl_bytes_str("/tmp/x.sock");
+	sl->reserved_string = mpl_bytes_str("");
 	h_send(h, &m);
-	assert_int_equal(h_recv(h, &m, 5000), 1);
-	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
-	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 5);
-	assert_int_equal(m.u.Channel_OpenFailure.reason, 2);	/* CONNECT_FAILED */
+	expect_open_failure(h, 5, 2);
 
 	/* The refused slots are free again: the first session gets number 0. */
 	assert_int_equal(open_session(h), 0);
@@ -557,26 +556,42 @@ static void test_global_requests(void **state)
 	expect_disconnect(h);
 }
 
-/* Output and replies wait while a key exchange runs, and go out in order after it. */
-static void test_kex_defers_output(void **state)
+/* We start a re-key: our KEXINIT is out (the transport sets both flags), the
+ * client's not yet in. */
+static void our_rekey_starts(struct harness *h)
 {
-	struct harness *h = *state;
-	uint32_t id = open_session(h);
-	/* We start a re-key: our KEXINIT is out, the client's not yet in. */
 	assert_int_equal(conn_notify(&h->c, Transmit_Transport_KexInit, NULL), 0);
 	h->c.kex_active = true;
-	h_exec(h, id, "echo during-kex", true);
-	struct ssh_msg m;
-	assert_int_equal(h_recv(h, &m, 300), 0);
+	h->c.tx_kex = true;
+}
+
+/* The rest of the exchange as transport.c steps it, then one turn of the channels. */
+static void rekey_ends(struct harness *h)
+{
 	static const unsigned finish[] = {
 		Receive_Transport_KexInit, Receive_Transport_KexEcdhInit,
 		Transmit_Transport_KexEcdhReply, Transmit_Transport_NewKeys,
 		Receive_Transport_NewKeys,
 	};
-	for (size_t i = 0; i < sizeof(finish) / sizeof(finish[0]); i++)
+	for (size_t i = 0; i < sizeof(finish) / sizeof(finish[0]); i++) {
 		assert_int_equal(conn_notify(&h->c, finish[i], NULL), 0);
+		if (finish[i] == Transmit_Transport_NewKeys)
+			h->c.tx_kex = false;
+	}
 	h->c.kex_active = false;
 	assert_int_equal(channels_io(&h->c, NULL, 0), 0);
+}
+
+/* Output and replies wait while a key exchange runs, and go out in order after it. */
+static void test_kex_defers_output(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	our_rekey_starts(h);
+	h_exec(h, id, "echo during-kex", true);
+	struct ssh_msg m;
+	assert_int_equal(h_recv(h, &m, 300), 0);
+	rekey_ends(h);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
 	assert_string_equal(h_order(&r), "YDESC");
@@ -589,22 +604,11 @@ static void test_kex_defers_output(void **state)
 static void test_kex_defers_global_reply(void **state)
 {
 	struct harness *h = *state;
-	assert_int_equal(conn_notify(&h->c, Transmit_Transport_KexInit, NULL), 0);
-	h->c.kex_active = true;
-	h->c.tx_kex = true;
+	our_rekey_starts(h);
 	send_global(h, ssh_msg_Global_Request_Keepalive, "keepalive@openssh.com", true);
 	struct ssh_msg m;
 	assert_int_equal(h_recv(h, &m, 300), 0);
-	static const unsigned finish[] = {
-		Receive_Transport_KexInit, Receive_Transport_KexEcdhInit,
-		Transmit_Transport_KexEcdhReply, Transmit_Transport_NewKeys,
-		Receive_Transport_NewKeys,
-	};
-	for (size_t i = 0; i < sizeof(finish) / sizeof(finish[0]); i++)
-		assert_int_equal(conn_notify(&h->c, finish[i], NULL), 0);
-	h->c.kex_active = false;
-	h->c.tx_kex = false;
-	assert_int_equal(channels_io(&h->c, NULL, 0), 0);
+	rekey_ends(h);
 	expect_reply(h, ssh_msg_Global_RequestFailure);
 	assert_false(h->c.closing);
 	assert_false(h->server_failed);

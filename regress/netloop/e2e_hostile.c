@@ -31,6 +31,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/kex_x25519.h"
+#include "regress/netloop/client_kex_util.h"
 #include "sshd/kex_derive.h"
 #include "sshd/kex_negotiate.h"
 #include "sshd/keyblob.h"
@@ -240,7 +241,7 @@ static int client_keys(struct client *cl, const uint8_t *i_c, size_t i_c_len,
 		       const uint8_t *i_s, size_t i_s_len, const struct kex_x25519 *x,
 		       const uint8_t q_c[32], const struct ssh_msg_Transport_KexEcdhReply *r)
 {
-	uint8_t k_mag[32], kenc[64], h[32], hbuf[3 * KEXINIT_MAX];
+	uint8_t k_mag[32], kenc[64], h[32];
 	int n = kex_x25519_shared(x, r->q_s.ptr, r->q_s.len, k_mag, sizeof(k_mag));
 	if (n <= 0)
 		return -1;
@@ -251,14 +252,8 @@ static int client_keys(struct client *cl, const uint8_t *i_c, size_t i_c_len,
 		.v_c = mpl_bytes_str(V_C), .v_s = mpl_bytes_str(cl->v_s),
 		.i_c = { i_c, i_c_len }, .i_s = { i_s, i_s_len },
 		.k_s = r->k_s, .q_c = { q_c, 32 }, .q_s = r->q_s,
-		.k = { kenc + 4, (size_t)klen - 4 },
 	};
-	struct mpl_writer w;
-	struct mpl_error err = {0};
-	size_t hlen;
-	mpl_writer_init(&w, hbuf, sizeof(hbuf), 0, 0);
-	if (kex_hash_ecdh_pack(&w, &hin, &err) < 0 || mpl_writer_finish(&w, &hlen) < 0 ||
-	    hash_oneshot(HASH_SHA256, hbuf, hlen, h, sizeof(h)) != 32)
+	if (ck_exchange_hash_sha256(&hin, kenc, (size_t)klen, h) < 0)
 		return -1;
 	struct pubkey *hostkey;
 	if (keyblob_decode(r->k_s.ptr, r->k_s.len, &hostkey) < 0)
@@ -273,6 +268,7 @@ static int client_keys(struct client *cl, const uint8_t *i_c, size_t i_c_len,
 
 	struct ssh_msg mc, ms;
 	struct ssh_msg_state st = {0};
+	struct mpl_error err = {0};
 	struct kex_lists mine, theirs;
 	struct kex_negotiated neg;
 	if (ssh_msg_unpack(i_c, i_c_len, &st, &mc, &err) < 0 ||
