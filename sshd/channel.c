@@ -21,7 +21,7 @@
 
 /* RFC 4254 §5.1 reason codes, §5.2 data type. */
 #define SSH_OPEN_ADMINISTRATIVELY_PROHIBITED 1
-#define SSH_OPEN_UNKNOWN_CHANNEL_TYPE 3
+#define SSH_OPEN_CONNECT_FAILED 2
 #define SSH_OPEN_RESOURCE_SHORTAGE 4
 #define SSH_EXTENDED_DATA_STDERR 1
 
@@ -428,21 +428,26 @@ static int flush_channel(struct conn *c, struct channel *ch)
 		ch->our_window += ch->unacked;
 		ch->unacked = 0;
 	}
-	/* The end of a session: its output drained and its process reaped, then
-	 * exit-status (or exit-signal), EOF and CLOSE, the order OpenSSH's server sends
-	 * them in when both have happened. */
+	/* The end of a session, in OpenSSH's order: EOF as soon as stdout and stderr have
+	 * both reached end of file (every byte read from them is already in a packet:
+	 * data is read straight into CHANNEL_DATA), whether or not the process still runs
+	 * (channels.c delays the EOF only while the stderr fd is open); then, once the
+	 * monitor reported the process's end, exit-status (or exit-signal) and CLOSE
+	 * (session.c sends the exit message, the channel closes once it is dead). */
 	bool drained = ch->fd_out < 0 && ch->fd_err < 0;
-	if (!ch->sess.started || !drained || !ch->exited)
+	if (!ch->sess.started || !drained)
+		return 0;
+	if (!ch->eof_sent) {
+		if ((rc = send_simple(c, ch, ssh_msg_Channel_Eof)) <= 0)
+			return rc;
+		ch->eof_sent = true;
+	}
+	if (!ch->exited)
 		return 0;
 	if (!ch->exit_sent) {
 		if ((rc = send_exit(c, ch)) <= 0)
 			return rc;
 		ch->exit_sent = true;
-	}
-	if (!ch->eof_sent) {
-		if ((rc = send_simple(c, ch, ssh_msg_Channel_Eof)) <= 0)
-			return rc;
-		ch->eof_sent = true;
 	}
 	if ((rc = send_simple(c, ch, ssh_msg_Channel_Close)) <= 0)
 		return rc;
@@ -710,6 +715,12 @@ static int handle_global(struct conn *c, struct channels *chs, const struct ssh_
 	return 0;
 }
 
+/* A peer's host name for a log line (log_msg escapes what is not printable). */
+static int open_text_len(struct mpl_bytes b)
+{
+	return b.len > 256 ? 256 : (int)b.len;
+}
+
 static int handle_open(struct conn *c, struct channels *chs, const struct ssh_msg *m,
 		       struct ssh_policy_channel *pol)
 {
@@ -731,13 +742,25 @@ static int handle_open(struct conn *c, struct channels *chs, const struct ssh_ms
 	ch->peer_id = sender;
 	if (m->kind != ssh_msg_Channel_Open_Session) {
 		ch->state = SLOT_REFUSING;
-		/* Forwarding is not offered (yet), and the server-to-client types make no
-		 * sense from a client: prohibited.  A type nobody defined: unknown. */
-		ch->refuse_reason = m->kind == ssh_msg_Channel_Open_Unknown
-					    ? SSH_OPEN_UNKNOWN_CHANNEL_TYPE
-					    : SSH_OPEN_ADMINISTRATIVELY_PROHIBITED;
-		log_msg(c->log, LOG_LEVEL_VERBOSE, "refused channel open %s",
-			ssh_msg_kind_name(m->kind));
+		/* OpenSSH's serverloop.c: a refused local forward (direct-tcpip; forwarding
+		 * is not offered yet) is ADMINISTRATIVELY_PROHIBITED; every other failure,
+		 * a type it does not serve included (the server-to-client types, unknown
+		 * ones), keeps its default CONNECT_FAILED.  Clients tell the user by the
+		 * reason, so the same one is sent. */
+		if (m->kind == ssh_msg_Channel_Open_DirectTcpip) {
+			const struct ssh_msg_Channel_Open_DirectTcpip *d =
+				&m->u.Channel_Open_DirectTcpip;
+			ch->refuse_reason = SSH_OPEN_ADMINISTRATIVELY_PROHIBITED;
+			log_msg(c->log, LOG_LEVEL_INFO, "refused local port forward: originator "
+				"%.*s port %u, target %.*s port %u", open_text_len(d->originator_address),
+				(const char *)d->originator_address.ptr, d->originator_port,
+				open_text_len(d->host_to_connect), (const char *)d->host_to_connect.ptr,
+				d->port_to_connect);
+		} else {
+			ch->refuse_reason = SSH_OPEN_CONNECT_FAILED;
+			log_msg(c->log, LOG_LEVEL_VERBOSE, "refused channel open %s",
+				ssh_msg_kind_name(m->kind));
+		}
 		return 0;
 	}
 	if (chs->no_more_sessions)

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -31,6 +32,13 @@ void conn_fini(struct conn *c)
 {
 	packet_free(c->pkt);
 	c->pkt = NULL;
+	if (c->held_buf != NULL) {
+		memset(c->held_buf, 0, CONN_HELD_BYTES);
+		free(c->held_buf);
+	}
+	c->held_buf = NULL;
+	c->n_held = 0;
+	c->held_used = 0;
 }
 
 /* Logs a refusal by the automata: which one, in which state, what it refused. */
@@ -95,17 +103,20 @@ size_t conn_send_room(const struct conn *c)
 	return packet_tx_room(c->pkt);
 }
 
-/* Transport messages (1-49) are the only ones a key exchange lets through (T3). */
-static bool is_transport(enum ssh_msg_kind kind)
+/* Transport messages (1-49) are the only ones a key exchange lets through, but for
+ * SERVICE_REQUEST and SERVICE_ACCEPT (T3, RFC 4253 §7.1). */
+static bool passes_kex(enum ssh_msg_kind kind)
 {
-	return strncmp(ssh_msg_kind_name(kind), "Transport_", 10) == 0;
+	return strncmp(ssh_msg_kind_name(kind), "Transport_", 10) == 0 &&
+	       kind != ssh_msg_Transport_ServiceAccept &&
+	       kind != ssh_msg_Transport_ServiceRequest;
 }
 
 int conn_send_commit(struct conn *c, enum ssh_msg_kind kind, struct ssh_policy_channel *ch,
 		     struct mpl_writer *w)
 {
 	size_t len;
-	if (c->tx_kex && !is_transport(kind)) {
+	if (c->tx_kex && !passes_kex(kind)) {
 		packet_abort(c->pkt);
 		return -ENOSPC;
 	}
@@ -119,14 +130,19 @@ int conn_send_commit(struct conn *c, enum ssh_msg_kind kind, struct ssh_policy_c
 		packet_abort(c->pkt);
 		return rc;
 	}
-	return packet_commit(c->pkt, w, NULL);
+	rc = packet_commit(c->pkt, w, NULL);
+	/* zlib@openssh.com starts with the packet after USERAUTH_SUCCESS, whenever that
+	 * goes out (it may have been held through a key exchange). */
+	if (rc == 0 && kind == ssh_msg_Auth_Success)
+		rc = packet_enable_delayed_compression(c->pkt);
+	return rc;
 }
 
 int conn_send(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch)
 {
 	struct mpl_writer w;
 	struct mpl_error err = {0};
-	if (c->tx_kex && !is_transport(m->kind))
+	if (c->tx_kex && !passes_kex(m->kind))
 		return -ENOSPC;
 	int rc = packet_begin(c->pkt, 1, &w);
 	if (rc < 0)
@@ -250,4 +266,69 @@ int conn_send_now(struct conn *c, const struct ssh_msg *m, struct ssh_policy_cha
 	if (rc < 0)
 		return rc;
 	return conn_send(c, m, ch);
+}
+
+static int hold(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch)
+{
+	struct mpl_writer w;
+	struct mpl_error err = {0};
+	size_t len;
+	if (c->n_held >= CONN_HELD_MAX)
+		return -ENOSPC;
+	if (c->held_buf == NULL && (c->held_buf = malloc(CONN_HELD_BYTES)) == NULL)
+		return -ENOMEM;
+	mpl_writer_init(&w, c->held_buf + c->held_used, CONN_HELD_BYTES - c->held_used, 0, 0);
+	int rc = ssh_msg_pack(&w, m, &err);
+	if (rc == 0)
+		rc = mpl_writer_finish(&w, &len);
+	if (rc < 0)
+		return rc;
+	c->held[c->n_held++] = (struct conn_held){
+		.kind = m->kind, .ch = ch, .off = c->held_used, .len = len,
+	};
+	c->held_used += len;
+	return 0;
+}
+
+/* One held payload into the send queue, through the send gate. */
+static int send_one_held(struct conn *c, const struct conn_held *h)
+{
+	struct mpl_writer w;
+	int rc = packet_begin(c->pkt, h->len, &w);
+	if (rc == -ENOSPC) {
+		rc = conn_flush(c, CONN_REPLY_WAIT_MS);
+		if (rc == 0)
+			rc = packet_begin(c->pkt, h->len, &w);
+	}
+	if (rc < 0)
+		return rc;
+	rc = mpl_write_fixed(&w, c->held_buf + h->off, h->len);
+	if (rc < 0) {
+		packet_abort(c->pkt);
+		return rc;
+	}
+	return conn_send_commit(c, h->kind, h->ch, &w);
+}
+
+int conn_send_held(struct conn *c)
+{
+	if (c->kex_active || c->tx_kex || c->n_held == 0)
+		return 0;
+	int rc = 0;
+	for (unsigned i = 0; i < c->n_held && rc == 0; i++)
+		rc = send_one_held(c, &c->held[i]);
+	memset(c->held_buf, 0, c->held_used);
+	c->n_held = 0;
+	c->held_used = 0;
+	return rc;
+}
+
+int conn_send_reply(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch)
+{
+	if ((c->kex_active || c->tx_kex) && !passes_kex(m->kind))
+		return hold(c, m, ch);
+	int rc = conn_send_held(c);	/* keeps the order should any be left */
+	if (rc < 0)
+		return rc;
+	return conn_send_now(c, m, ch, CONN_REPLY_WAIT_MS);
 }

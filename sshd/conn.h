@@ -31,6 +31,20 @@ struct channels;
 
 #define CONN_SESSION_ID_MAX 64
 #define CONN_USER_MAX 256
+/* Replies held while our key exchange runs: the most messages and payload bytes (a
+ * request is answered before the next is read, and the automata bound what is owed;
+ * PK_OK, the largest, echoes a key blob of at most 4 KiB). */
+#define CONN_HELD_MAX 8
+#define CONN_HELD_BYTES (16u << 10)
+/* How long a reply may wait for a full send queue to drain. */
+#define CONN_REPLY_WAIT_MS 5000
+
+/* A reply packed while a key exchange ran, sent once it ended. */
+struct conn_held {
+	enum ssh_msg_kind kind;
+	struct ssh_policy_channel *ch;
+	size_t off, len;			/* its payload in conn.held_buf */
+};
 
 struct conn {
 	const struct sshd_conn_ctx *ctx;	/* config and addresses */
@@ -61,6 +75,12 @@ struct conn {
 	bool closing;		/* DISCONNECT sent or received: flush and end */
 	int exit_status;	/* netchild_main's return once closing */
 	bool out_not_socket;	/* sock_out is a pipe (-i): write(2) instead of send(2) */
+
+	/* conn_send_reply's messages waiting for the key exchange's end, in order. */
+	struct conn_held held[CONN_HELD_MAX];
+	unsigned n_held;
+	uint8_t *held_buf;	/* CONN_HELD_BYTES, allocated on first use */
+	size_t held_used;
 };
 
 /* Sets up c for one connection: packet layer (none cipher), SPL automata in their
@@ -84,9 +104,12 @@ int conn_recv(struct conn *c, const struct packet_in *in, struct ssh_msg *m,
 	      conn_chan_lookup_fn chan_lookup, void *chan_arg, struct ssh_policy_channel **ch);
 
 /* Sends a whole message: packs m behind packet_begin, steps SPL with m's Transmit
- * statecall (and ch's automaton for a channel message), commits.  Returns 0; -ENOSPC
- * when the send queue has no room now, or a non-transport message waits for our NEWKEYS
- * (c->tx_kex) (nothing was sent, SPL did not move: retry after the loop has written);
+ * statecall (and ch's automaton for a channel message), commits.  USERAUTH_SUCCESS
+ * starts delayed compression (packet_enable_delayed_compression) right after it is
+ * committed.  Returns 0; -ENOSPC when the send queue has no room now, or a message a
+ * key exchange does not let through (anything but transport messages, and
+ * SERVICE_ACCEPT) waits for our NEWKEYS (c->tx_kex) (nothing was sent, SPL did not
+ * move: retry after the loop has written, or use conn_send_reply);
  * -EPROTO when our own policy refuses the message (a bug: logged,
  * the connection must end); another negative errno (fatal). */
 int conn_send(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch);
@@ -125,6 +148,19 @@ int conn_flush(struct conn *c, int timeout_ms);
 /* conn_send, but when the queue is full it is first flushed (at most timeout_ms), once. */
 int conn_send_now(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch,
 		  int timeout_ms);
+
+/* A one-shot reply (USERAUTH_*, SERVICE_ACCEPT): sent now (a full queue flushed first,
+ * CONN_REPLY_WAIT_MS at most), or, while a key exchange runs (c->kex_active or
+ * c->tx_kex: T3 allows only transport messages, and transport.spl's re-key nothing but
+ * the peer's NEWKEYS after ours), packed now and held until conn_send_held, so that a
+ * reply raced by a re-key waits instead of ending the connection.  SPL steps the
+ * message when it actually goes out.  Returns 0, -ENOSPC (more held than
+ * CONN_HELD_MAX / CONN_HELD_BYTES: fatal), or as conn_send_now. */
+int conn_send_reply(struct conn *c, const struct ssh_msg *m, struct ssh_policy_channel *ch);
+/* Sends the held replies in order; the transport calls it when the exchange has ended
+ * (the peer's NEWKEYS came in).  Returns 0 (also when there are none, or the exchange
+ * still runs) or as conn_send_now (fatal). */
+int conn_send_held(struct conn *c);
 
 /* Ends the connection from our side: logs the cause ("Disconnecting ...: <cause>" at
  * INFO, as OpenSSH), sends DISCONNECT with reason and the cause as description (when

@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,6 +248,14 @@ int sandbox_enter(const struct sandbox_plan *plan, const struct log_ctx *lg)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(lg, -errno, "PR_SET_NO_NEW_PRIVS", NULL);
 
+	/* RLIMIT_FSIZE 0 would kill us with SIGXFSZ at the first write to a regular file
+	 * (sshd -i with stdout redirected to one): ignored, such a write fails with EFBIG
+	 * instead, which the event loop logs before the connection ends. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGXFSZ, &sa, NULL) < 0)
+		return fail(lg, -errno, "sigaction", "SIGXFSZ");
 	if ((r = set_limit(RLIMIT_FSIZE, 0, "RLIMIT_FSIZE", lg)) < 0 ||
 	    (r = set_limit(RLIMIT_NOFILE, nofile, "RLIMIT_NOFILE", lg)) < 0 ||
 	    (r = set_limit(RLIMIT_NPROC, 0, "RLIMIT_NPROC", lg)) < 0 ||

@@ -47,7 +47,8 @@ int sandbox_prepare(const struct sandbox_opts *opts, struct sandbox_plan *plan,
 
 /* Confines the calling process as planned.  First initialises libsodium and libcrypto
  * (random sources, no config file), which would otherwise open files on first use and be
- * killed.  Every step is checked; on failure the process is left part-confined and must
+ * killed.  SIGXFSZ is ignored, so that a write past RLIMIT_FSIZE 0 fails with EFBIG
+ * instead of killing the process.  Every step is checked; on failure the process is left part-confined and must
  * exit.  Returns 0 or a negative errno (logged). */
 int sandbox_enter(const struct sandbox_plan *plan, const struct log_ctx *lg);
 

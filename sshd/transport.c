@@ -483,6 +483,12 @@ static int handle_newkeys(struct conn *c)
 	tr->kex_count++;
 	tr->keys_since_ms = c->now_ms;
 	log_msg(c->log, LOG_LEVEL_DEBUG1, "key exchange %u done", tr->kex_count);
+	/* Replies that raced the exchange (a re-key of ours crossing a request): the
+	 * automata let them out only now that both NEWKEYS have passed. */
+	rc = conn_send_held(c);
+	if (rc < 0)
+		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
+				       "cannot send held replies: %s", strerror(-rc));
 	return 0;
 }
 

@@ -102,11 +102,11 @@ static const char *quote(char out[QUOTE_BUF], const uint8_t *p, size_t len)
 	return out;
 }
 
-/* Sends m; a failure (a queue the client does not drain, or our own policy refusing
- * the message) ends the connection. */
+/* Sends m, or holds it until our NEWKEYS while our re-key runs; a failure (a queue the
+ * client does not drain, or our own policy refusing the message) ends the connection. */
 static int send_or_close(struct conn *c, const struct ssh_msg *m)
 {
-	int rc = conn_send(c, m, NULL);
+	int rc = conn_send_reply(c, m, NULL);
 	if (rc < 0)
 		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION, "cannot send %s: %s",
 				       ssh_msg_kind_name(m->kind), strerror(-rc));
@@ -378,11 +378,7 @@ static int succeed(struct conn *c, struct userauth *ua)
 	c->authenticated = true;
 	memcpy(c->user, ua->user, ua->user_len);
 	c->user[ua->user_len] = '\0';
-	c->mstate.auth_method = 0;
-	rc = packet_enable_delayed_compression(c->pkt);
-	if (rc < 0)
-		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
-				       "cannot start compression: %s", strerror(-rc));
+	c->mstate.auth_method = 0;	/* delayed compression: conn_send_commit starts it */
 	return 0;
 }
 

@@ -77,7 +77,7 @@ static void test_exec_echo(void **state)
 	h_exec(h, id, "echo hi", true);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, 3);
 	assert_memory_equal(r.out, "hi\n", 3);
 	assert_true(r.got_exit_status);
@@ -99,10 +99,11 @@ static void test_stderr_and_status(void **state)
 	assert_memory_equal(r.err, "err\n", 4);
 	assert_true(r.got_exit_status);
 	assert_int_equal(r.exit_status, 3);
-	/* No reply without want_reply; data of both kinds before exit-status, EOF, CLOSE. */
+	/* No reply without want_reply; data of both kinds before EOF, exit-status, CLOSE
+	 * (OpenSSH's order). */
 	assert_null(strchr(r.order, 'Y'));
-	assert_non_null(strstr(r.order, "SEC"));
-	assert_int_equal(strlen(strstr(r.order, "SEC")), 3);
+	assert_non_null(strstr(r.order, "ESC"));
+	assert_int_equal(strlen(strstr(r.order, "ESC")), 3);
 	h_result_free(&r);
 }
 
@@ -127,7 +128,7 @@ static void test_stdin_cat_1mib(void **state)
 	assert_memory_equal(r.out, in, total);
 	assert_true(r.got_exit_status);
 	assert_int_equal(r.exit_status, 0);
-	assert_string_equal(h_order(&r), "DSEC");
+	assert_string_equal(h_order(&r), "DESC");
 	free(in);
 	h_result_free(&r);
 }
@@ -201,7 +202,7 @@ static void test_window_respected(void **state)
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
 	assert_int_equal(got + r.out_len, 5000);
 	assert_true(r.got_exit_status);
-	assert_string_equal(h_order(&r), "DSEC");
+	assert_string_equal(h_order(&r), "DESC");
 	h_result_free(&r);
 }
 
@@ -273,7 +274,7 @@ static void test_env_accept_env(void **state)
 	h_exec(h, id, "echo \"$LANG|$SECRET|$LC_FOO|$LD_PRELOAD\"", true);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	const char *want = "C.test||bar|\n";
 	assert_int_equal(r.out_len, strlen(want));
 	assert_memory_equal(r.out, want, strlen(want));
@@ -334,7 +335,7 @@ static void test_want_reply(void **state)
 	h_send(h, &m);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id3, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, strlen("subsystem:sftp\n"));
 	assert_memory_equal(r.out, "subsystem:sftp\n", r.out_len);
 	assert_false(h->server_failed);
@@ -359,7 +360,7 @@ static void test_exit_signal(void **state)
 	h_exec(h, id, "kill -TERM $$", false);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "GEC");
+	assert_string_equal(h_order(&r), "EGC");
 	assert_true(r.got_exit_signal);
 	assert_string_equal(r.signal_name, "TERM");
 	assert_false(r.core_dumped);
@@ -382,7 +383,7 @@ static void test_signal_request(void **state)
 	h_send(h, &m);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "GEC");
+	assert_string_equal(h_order(&r), "EGC");
 	assert_string_equal(r.signal_name, "USR1");
 	h_result_free(&r);
 }
@@ -462,6 +463,21 @@ static void test_table_full(void **state)
 	assert_false(h->server_failed);
 }
 
+/* The next message must be OPEN_FAILURE for the client's channel id, with reason and
+ * OpenSSH's description. */
+static void expect_open_failure(struct harness *h, uint32_t id, uint32_t reason)
+{
+	struct ssh_msg m;
+	assert_int_equal(h_recv(h, &m, 5000), 1);
+	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
+	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, id);
+	assert_int_equal(m.u.Channel_OpenFailure.reason, reason);
+	assert_true(mpl_bytes_eq_str(m.u.Channel_OpenFailure.description, "open failed"));
+}
+
+/* Refusals as OpenSSH's serverloop.c sends them: a local forward it does not allow is
+ * ADMINISTRATIVELY_PROHIBITED (1); any other type it does not serve, unknown ones
+ * included, keeps its default CONNECT_FAILED (2), never UNKNOWN_CHANNEL_TYPE (3). */
 static void test_open_other_types(void **state)
 {
 	struct harness *h = *state;
@@ -476,10 +492,7 @@ static void test_open_other_types(void **state)
 	m.u.Channel_Open_DirectTcpip.originator_address = mpl_bytes_str("127.0.0.1");
 	m.u.Channel_Open_DirectTcpip.originator_port = 4000;
 	h_send(h, &m);
-	assert_int_equal(h_recv(h, &m, 5000), 1);
-	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
-	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 3);
-	assert_int_equal(m.u.Channel_OpenFailure.reason, 1);	/* ADMINISTRATIVELY_PROHIBITED */
+	expect_open_failure(h, 3, 1);
 
 	ssh_msg_init(&m, ssh_msg_Channel_Open_Unknown);
 	m.u.Channel_Open_Unknown.channel_type = mpl_bytes_str("frobnicate@example.com");
@@ -488,10 +501,17 @@ static void test_open_other_types(void **state)
 	m.u.Channel_Open_Unknown.maximum_packet_size = 1000;
 	m.u.Channel_Open_Unknown.type_data = mpl_bytes_str("");
 	h_send(h, &m);
-	assert_int_equal(h_recv(h, &m, 5000), 1);
-	assert_int_equal(m.kind, ssh_msg_Channel_OpenFailure);
-	assert_int_equal(m.u.Channel_OpenFailure.recipient_channel, 4);
-	assert_int_equal(m.u.Channel_OpenFailure.reason, 3);	/* UNKNOWN_CHANNEL_TYPE */
+	expect_open_failure(h, 4, 2);
+
+	ssh_msg_init(&m, ssh_msg_Channel_Open_DirectStreamlocal);
+	struct ssh_msg_Channel_Open_DirectStreamlocal *sl = &m.u.Channel_Open_DirectStreamlocal;
+	sl->channel_type = mpl_bytes_str("direct-streamlocal@openssh.com");
+	sl->sender_channel = 5;
+	sl->initial_window_size = sl->maximum_packet_size = 1000;
+	sl->socket_path = mpl_bytes_str("/tmp/x.sock");
+	sl->reserved_string = mpl_bytes_str("");
+	h_send(h, &m);
+	expect_open_failure(h, 5, 2);
 
 	/* The refused slots are free again: the first session gets number 0. */
 	assert_int_equal(open_session(h), 0);
@@ -536,30 +556,88 @@ static void test_global_requests(void **state)
 	expect_disconnect(h);
 }
 
-/* Output and replies wait while a key exchange runs, and go out in order after it. */
-static void test_kex_defers_output(void **state)
+/* We start a re-key: our KEXINIT is out (the transport sets both flags), the
+ * client's not yet in. */
+static void our_rekey_starts(struct harness *h)
 {
-	struct harness *h = *state;
-	uint32_t id = open_session(h);
-	/* We start a re-key: our KEXINIT is out, the client's not yet in. */
 	assert_int_equal(conn_notify(&h->c, Transmit_Transport_KexInit, NULL), 0);
 	h->c.kex_active = true;
-	h_exec(h, id, "echo during-kex", true);
-	struct ssh_msg m;
-	assert_int_equal(h_recv(h, &m, 300), 0);
+	h->c.tx_kex = true;
+}
+
+/* The rest of the exchange as transport.c steps it, then one turn of the channels. */
+static void rekey_ends(struct harness *h)
+{
 	static const unsigned finish[] = {
 		Receive_Transport_KexInit, Receive_Transport_KexEcdhInit,
 		Transmit_Transport_KexEcdhReply, Transmit_Transport_NewKeys,
 		Receive_Transport_NewKeys,
 	};
-	for (size_t i = 0; i < sizeof(finish) / sizeof(finish[0]); i++)
+	for (size_t i = 0; i < sizeof(finish) / sizeof(finish[0]); i++) {
 		assert_int_equal(conn_notify(&h->c, finish[i], NULL), 0);
+		if (finish[i] == Transmit_Transport_NewKeys)
+			h->c.tx_kex = false;
+	}
 	h->c.kex_active = false;
 	assert_int_equal(channels_io(&h->c, NULL, 0), 0);
+}
+
+/* Output and replies wait while a key exchange runs, and go out in order after it. */
+static void test_kex_defers_output(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	our_rekey_starts(h);
+	h_exec(h, id, "echo during-kex", true);
+	struct ssh_msg m;
+	assert_int_equal(h_recv(h, &m, 300), 0);
+	rekey_ends(h);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, strlen("during-kex\n"));
+	assert_false(h->server_failed);
+	h_result_free(&r);
+}
+
+/* A global request's reply raced by our re-key waits for the exchange's end too. */
+static void test_kex_defers_global_reply(void **state)
+{
+	struct harness *h = *state;
+	our_rekey_starts(h);
+	send_global(h, ssh_msg_Global_Request_Keepalive, "keepalive@openssh.com", true);
+	struct ssh_msg m;
+	assert_int_equal(h_recv(h, &m, 300), 0);
+	rekey_ends(h);
+	expect_reply(h, ssh_msg_Global_RequestFailure);
+	assert_false(h->c.closing);
+	assert_false(h->server_failed);
+}
+
+/* EOF goes out as soon as stdout and stderr have ended, while the process still runs;
+ * exit-status and CLOSE follow its end (OpenSSH's order: channels.c sends EOF once the
+ * output has drained, session.c the exit message when the child is reaped). */
+static void test_eof_before_exit(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	h_exec(h, id, "echo out; echo err >&2; exec >&- 2>&-; sleep 2; exit 4", false);
+	struct ssh_msg m;
+	bool eof = false;
+	/* Within 1.5 s (the process sleeps 2 s): data, then EOF, and no exit report. */
+	for (int i = 0; i < 100 && !eof; i++) {
+		assert_int_equal(h_recv(h, &m, 1500), 1);
+		assert_true(m.kind == ssh_msg_Channel_Data ||
+			    m.kind == ssh_msg_Channel_ExtendedData || m.kind == ssh_msg_Channel_Eof);
+		eof = m.kind == ssh_msg_Channel_Eof;
+	}
+	assert_true(eof);
+	assert_int_equal(h_recv(h, &m, 300), 0);	/* the process is still running */
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_string_equal(h_order(&r), "SC");
+	assert_true(r.got_exit_status);
+	assert_int_equal(r.exit_status, 4);
 	assert_false(h->server_failed);
 	h_result_free(&r);
 }
@@ -596,7 +674,7 @@ static void test_stdin_before_start(void **state)
 	h_exec(h, id, "cat", true);
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "YDSEC");
+	assert_string_equal(h_order(&r), "YDESC");
 	assert_int_equal(r.out_len, 6);
 	assert_memory_equal(r.out, "early\n", 6);
 	h_result_free(&r);
@@ -618,7 +696,7 @@ static void test_shell(void **state)
 	h_data(h, id, script, strlen(script));
 	struct session_result r = { 0 };
 	h_collect(h, CLIENT_ID, id, &r, false, 10000);
-	assert_string_equal(h_order(&r), "DSEC");
+	assert_string_equal(h_order(&r), "DESC");
 	assert_int_equal(r.out_len, strlen("from-shell\n"));
 	assert_memory_equal(r.out, "from-shell\n", r.out_len);
 	assert_int_equal(r.exit_status, 7);
@@ -683,6 +761,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_other_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kex_defers_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kex_defers_global_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eof_before_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_after_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin_before_start, setup, teardown),

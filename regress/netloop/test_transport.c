@@ -19,6 +19,7 @@
 #include "crypto/hash.h"
 #include "crypto/hostkey.h"
 #include "crypto/kex_x25519.h"
+#include "regress/netloop/client_kex_util.h"
 #include "regress/netloop/netloop_test_util.h"
 #include "regress/transport/transport_test_util.h"
 #include "sshd/conn.h"
@@ -230,7 +231,7 @@ static int cl_finish_kex(struct fixture *f, bool initial, enum inject inject)
 {
 	struct ssh_msg m;
 	struct kex_x25519 *x;
-	uint8_t q_c[32], k_mag[32], kenc[64], h[32], hbuf[4096];
+	uint8_t q_c[32], k_mag[32], kenc[64], h[32];
 	int rc;
 
 	if (inject == INJECT_IGNORE_BEFORE_INIT) {
@@ -267,15 +268,8 @@ static int cl_finish_kex(struct fixture *f, bool initial, enum inject inject)
 		.v_c = mpl_bytes_str(V_C), .v_s = mpl_bytes_str(V_S),
 		.i_c = { f->cl.i_c, f->cl.i_c_len }, .i_s = { f->cl.i_s, f->cl.i_s_len },
 		.k_s = r->k_s, .q_c = { q_c, 32 }, .q_s = r->q_s,
-		.k = { kenc + 4, (size_t)klen - 4 },
 	};
-	struct mpl_writer w;
-	struct mpl_error err = {0};
-	size_t hlen;
-	mpl_writer_init(&w, hbuf, sizeof(hbuf), 0, 0);
-	assert_int_equal(kex_hash_ecdh_pack(&w, &hin, &err), 0);
-	assert_int_equal(mpl_writer_finish(&w, &hlen), 0);
-	assert_int_equal(hash_oneshot(HASH_SHA256, hbuf, hlen, h, sizeof(h)), 32);
+	assert_int_equal(ck_exchange_hash_sha256(&hin, kenc, (size_t)klen, h), 0);
 	struct pubkey *hostkey;
 	assert_int_equal(keyblob_decode(r->k_s.ptr, r->k_s.len, &hostkey), 0);
 	assert_int_equal(sigblob_verify(hostkey, SIG_ALG_ED25519, r->signature.ptr,
@@ -314,6 +308,7 @@ static int cl_finish_kex(struct fixture *f, bool initial, enum inject inject)
 		assert_int_equal(m.u.Transport_ExtInfo.nr_extensions, 3);
 		struct mpl_reader rd;
 		struct ext_info_extension e;
+		struct mpl_error err = {0};
 		mpl_reader_init(&rd, m.u.Transport_ExtInfo.extensions.ptr,
 				m.u.Transport_ExtInfo.extensions.len);
 		assert_int_equal(ext_info_extension_read(&rd, &e, &err), 0);

@@ -2,7 +2,7 @@
 # against a client built from the generated codecs and crypto/, and its event loop
 # end to end with the stock OpenSSH client.  Each regress/netloop/test_*.c is one cmocka
 # program linked with the shared helpers and the daemon's libraries.
-NETLOOP_TEST_UTIL := regress/netloop/netloop_test_util.c
+NETLOOP_TEST_UTIL := regress/netloop/netloop_test_util.c regress/netloop/client_kex_util.c
 NETLOOP_TESTS := $(sort $(wildcard regress/netloop/test_*.c))
 $(foreach t,$(NETLOOP_TESTS),$(eval $(call cmocka_test,netloop_$(patsubst test_%,%,$(basename $(notdir $(t)))),$(t) $(NETLOOP_TEST_UTIL) regress/transport/transport_test_util.c,$(SSHD_LIBS))))
 
@@ -20,7 +20,7 @@ $(NETLOOP_E2E_SERVER): $(call objs,regress/netloop/e2e_server.c regress/os/os_te
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(PAM_LIBS)
 NETLOOP_E2E_HOSTILE := $(B)/regress/netloop-e2e-hostile
 BINS += $(NETLOOP_E2E_HOSTILE)
-$(NETLOOP_E2E_HOSTILE): $(call objs,regress/netloop/e2e_hostile.c) $(SSHD_LIBS)
+$(NETLOOP_E2E_HOSTILE): $(call objs,regress/netloop/e2e_hostile.c regress/netloop/client_kex_util.c) $(SSHD_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(PAM_LIBS)
 CHECKS += $(B)/regress/netloop-e2e
@@ -29,3 +29,14 @@ $(B)/regress/netloop-e2e: regress/netloop/e2e.sh $(NETLOOP_E2E_SERVER) $(NETLOOP
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\nexec sh regress/netloop/e2e.sh %s %s\n' $(NETLOOP_E2E_SERVER) $(NETLOOP_E2E_HOSTILE) > $@
 	chmod +x $@
+
+# sshd -i with stdout redirected to a regular file (RLIMIT_FSIZE 0 in the net child):
+# a clean failure with the cause logged, not a death by SIGXFSZ.
+ifneq ($(wildcard sshd/main.c),)
+CHECKS += $(B)/regress/netloop-inetd-file
+BINS += $(B)/regress/netloop-inetd-file
+$(B)/regress/netloop-inetd-file: regress/netloop/inetd_file.sh $(B)/sshd/sshd
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec sh regress/netloop/inetd_file.sh %s\n' $(B)/sshd/sshd > $@
+	chmod +x $@
+endif

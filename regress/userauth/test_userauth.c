@@ -980,6 +980,74 @@ static void test_monitor_wrong_answer(void **state)
 	assert_false(f->c.authenticated);
 }
 
+/* --- replies racing our re-key --- */
+
+/* Our KEXINIT of a re-key is out (the transport sets both flags); the client's request
+ * crossed it. */
+static void our_rekey_starts(struct fx *f)
+{
+	step(f, Transmit_Transport_KexInit);
+	f->c.kex_active = true;
+	f->c.tx_kex = true;
+}
+
+/* The rest of the exchange, as transport.c steps it; held replies go out only once the
+ * client's NEWKEYS is in (the automata allow nothing else after our NEWKEYS). */
+static void rekey_ends(struct fx *f)
+{
+	step(f, Receive_Transport_KexInit);
+	step(f, Receive_Transport_KexEcdhInit);
+	step(f, Transmit_Transport_KexEcdhReply);
+	step(f, Transmit_Transport_NewKeys);
+	f->c.tx_kex = false;
+	assert_int_equal(conn_send_held(&f->c), 0);
+	expect_nothing_more(f);
+	step(f, Receive_Transport_NewKeys);
+	f->c.kex_active = false;
+	assert_int_equal(conn_send_held(&f->c), 0);
+}
+
+/* A FAILURE owed while our re-key runs waits for its end instead of ending the
+ * connection. */
+static void test_failure_held_through_rekey(void **state)
+{
+	struct fx *f = *state;
+	open_service(f);
+	mon_user_answer(f, true, "publickey");
+	our_rekey_starts(f);
+	assert_int_equal(send_none(f, "alice"), 0);
+	assert_false(f->c.closing);
+	expect_nothing_more(f);
+	rekey_ends(f);
+	expect_failure(f, "publickey", false);
+	expect_nothing_more(f);
+	/* and the next one goes straight out */
+	assert_int_equal(send_none(f, "alice"), 0);
+	expect_failure(f, "publickey", false);
+	assert_false(f->c.closing);
+	assert_false(log_has(f, "protocol violation"));
+}
+
+/* SUCCESS held the same way; the user is fixed at once, the reply follows the kex. */
+static void test_success_held_through_rekey(void **state)
+{
+	struct fx *f = *state;
+	open_service(f);
+	mon_user_answer(f, true, "publickey");
+	mon_verify_answer(f, true, false, "");
+	our_rekey_starts(f);
+	assert_int_equal(send_signed(f, "alice"), 0);
+	assert_true(f->c.authenticated);
+	expect_nothing_more(f);
+	rekey_ends(f);
+	struct ssh_msg m;
+	assert_int_equal(server_next(f, &m, NULL), 1);
+	assert_int_equal(m.kind, ssh_msg_Auth_Success);
+	expect_nothing_more(f);
+	assert_false(f->c.closing);
+	assert_false(log_has(f, "protocol violation"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1006,6 +1074,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unusable_user_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_user_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_wrong_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_held_through_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_success_held_through_rekey, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
