@@ -144,9 +144,14 @@ int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg 
 					    q->signature.ptr, q->signature.len, st->key_blob_ptrs,
 					    st->key_lens, st->n_keys, st->ctx->peer_addr, st->log,
 					    &opts);
-		if (ok < 0)
+		if (ok < 0) {
+			/* an error, not a "no": the user's ids may not have been put back
+			 * (as for the key query), so nothing more is answered */
 			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: signature check failed: %s",
 				strerror(-ok));
+			mon_auth_key_opts_clear(&opts);
+			return ok;
+		}
 	}
 
 	struct monitor_msg a;

@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +54,7 @@ struct fx {
 	int status;		/* the loop's process, once reaped */
 	char logtext[1 << 16];
 	uint8_t h[32];		/* the exchange hash this "connection" signs */
+	bool no_setid_caps;	/* the monitor runs without CAP_SETUID/CAP_SETGID */
 };
 
 static void write_text(const char *path, const char *text, mode_t mode)
@@ -121,6 +124,21 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Takes CAP_SETUID and CAP_SETGID out of this (root) process's effective set: it stays
+ * root, but taking a user's ids to read their authorized_keys fails, the one internal
+ * error of a key check a test can cause from outside. */
+static int drop_setid_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return -errno;
+	data[0].effective &= ~((1u << CAP_SETUID) | (1u << CAP_SETGID));
+	return syscall(SYS_capset, &hdr, data) != 0 ? -errno : 0;
+}
+
 /* Runs monitor_loop in a child process with a configuration made of `lines` (sshd_config
  * lines, NULL-terminated), the HostKeys and the AuthorizedKeysFile of the fixture
  * added unless no_keys. */
@@ -157,6 +175,8 @@ static void start_monitor(struct fx *f, const char *const *lines, bool no_keys)
 		for (size_t i = 0; lines != NULL && lines[i] != NULL; i++)
 			if (sshd_config_parse_option(&cfg, lines[i], NULL) != 0)
 				_exit(103);
+		if (f->no_setid_caps && drop_setid_caps() < 0)
+			_exit(104);
 		ctx.cfg = &cfg;
 		ctx.log = &lg;
 		snprintf(ctx.peer_addr, sizeof(ctx.peer_addr), "127.0.0.1");
@@ -683,6 +703,46 @@ static void test_invalid_user(void **state)
 	assert_log(f, "Invalid user no-such-user-msshd from 127.0.0.1 port 40000");
 }
 
+/* An internal failure of a key check (here: the monitor cannot take the user's ids to
+ * read authorized_keys) is not a "no": the connection ends, for a signed request as
+ * for a query, since the monitor's ids may not have been put back. */
+static void test_key_check_error_ends_connection(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	bool valid = false, allowed = true;
+	uint8_t sd[1024];
+	struct mon_auth_result res;
+	char line[8192];
+
+	if (geteuid() != 0)
+		skip();	/* only root switches ids to read the file */
+	snprintf(line, sizeof(line), "%s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
+	f->no_setid_caps = true;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	size_t n = signed_data(f, f->user, sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), -EPIPE);
+	assert_int_not_equal(stop_monitor(f), 0);
+	assert_log(f, "Could not take the ids of user");
+	assert_log(f, "monitor: signature check failed");
+	assert_true(strstr(f->logtext, "Accepted publickey") == NULL);
+
+	unlink(f->log_path);
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11,
+					  f->user_blob, f->user_blob_len, &allowed), -EPIPE);
+	assert_int_not_equal(stop_monitor(f), 0);
+	assert_log(f, "monitor: key check failed");
+}
+
 /* ---- through privsep: a confined net child speaking to the real loop ---- */
 
 /* The net child's script (in the sandbox): log in and run one command.  Its exit code
@@ -833,6 +893,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_check_error_ends_connection, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
