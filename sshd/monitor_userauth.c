@@ -141,8 +141,8 @@ int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg 
 		ok = mon_auth_pubkey_verify(st->cfg, &st->user, st->session_id, st->session_id_len,
 					    q->algorithm.ptr, q->algorithm.len, q->key.ptr,
 					    q->key.len, q->signed_data.ptr, q->signed_data.len,
-					    q->signature.ptr, q->signature.len, st->key_blob_ptrs,
-					    st->key_lens, st->n_keys, st->ctx->peer_addr, st->log,
+					    q->signature.ptr, q->signature.len, st->session_hostkey,
+					    st->session_hostkey_len, st->ctx->peer_addr, st->log,
 					    &opts);
 		if (ok < 0) {
 			/* an error, not a "no": the user's ids may not have been put back

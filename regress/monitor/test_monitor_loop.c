@@ -251,27 +251,43 @@ static int user(struct fx *f, const char *name, bool *valid)
 			(const uint8_t *)"ssh-connection", 14, valid, methods);
 }
 
-/* The userauth_signed_data of a publickey request for the user key, and its signature
- * (by signer, over the exchange hash of the fixture). */
-static size_t signed_data(struct fx *f, const char *name, uint8_t *out, size_t cap)
+/* The userauth_signed_data of a publickey request for the user key; with a host key
+ * blob, of a publickey-hostbound-v00@openssh.com request naming that key. */
+static size_t signed_data_for(struct fx *f, const char *name, const struct mpl_bytes *host,
+			      uint8_t *out, size_t cap)
 {
 	struct userauth_signed_data sd;
 	struct mpl_writer w;
 	size_t len = 0;
+	struct mpl_bytes key = { f->user_blob, f->user_blob_len };
 
-	userauth_signed_data_init(&sd, userauth_signed_data_Publickey);
+	userauth_signed_data_init(&sd, host != NULL ? userauth_signed_data_Hostbound
+						    : userauth_signed_data_Publickey);
 	sd.session_id = (struct mpl_bytes){ f->h, sizeof(f->h) };
 	sd.msg = 50;
 	sd.user = mpl_bytes_str(name);
 	sd.service = MPL_LIT("ssh-connection");
-	sd.method = MPL_LIT("publickey");
-	sd.u.Publickey.has_signature = true;
-	sd.u.Publickey.algorithm = MPL_LIT("ssh-ed25519");
-	sd.u.Publickey.key = (struct mpl_bytes){ f->user_blob, f->user_blob_len };
+	if (host != NULL) {
+		sd.method = MPL_LIT("publickey-hostbound-v00@openssh.com");
+		sd.u.Hostbound.has_signature = true;
+		sd.u.Hostbound.algorithm = MPL_LIT("ssh-ed25519");
+		sd.u.Hostbound.key = key;
+		sd.u.Hostbound.server_host_key = *host;
+	} else {
+		sd.method = MPL_LIT("publickey");
+		sd.u.Publickey.has_signature = true;
+		sd.u.Publickey.algorithm = MPL_LIT("ssh-ed25519");
+		sd.u.Publickey.key = key;
+	}
 	mpl_writer_init(&w, out, cap, 0, 0);
 	assert_int_equal(userauth_signed_data_pack(&w, &sd, NULL), 0);
 	assert_int_equal(mpl_writer_finish(&w, &len), 0);
 	return len;
+}
+
+static size_t signed_data(struct fx *f, const char *name, uint8_t *out, size_t cap)
+{
+	return signed_data_for(f, name, NULL, out, cap);
 }
 
 static int verify(struct fx *f, const uint8_t *data, size_t len, const uint8_t *signed_over,
@@ -743,6 +759,43 @@ static void test_key_check_error_ends_connection(void **state)
 	assert_log(f, "monitor: key check failed");
 }
 
+/* publickey-hostbound: the request must name the host key that signed the first key
+ * exchange (OpenSSH's initial_hostkey), not another of ours, even one that signed a
+ * later exchange. */
+static void test_hostbound_first_exchange_key(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	bool valid = false;
+	uint8_t sd[2048];
+	struct mon_auth_result res;
+	char line[8192];
+
+	snprintf(line, sizeof(line), "%s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	/* the first exchange is signed by the second key (ECDSA) */
+	assert_true(sign(f, &blobs[1], "ecdsa-sha2-nistp256") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	/* the other one of ours: refused, and the monitor goes on */
+	size_t n = signed_data_for(f, f->user, &blobs[0], sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_false(res.authenticated);
+	/* a re-key signed by that other key does not make it the session's */
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_false(res.authenticated);
+	/* the key of the first exchange */
+	n = signed_data_for(f, f->user, &blobs[1], sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_true(res.authenticated);
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "host key (not the one of the first key exchange)");
+	snprintf(line, sizeof(line), "Accepted publickey for %s from 127.0.0.1", f->user);
+	assert_log(f, line);
+}
+
 /* ---- through privsep: a confined net child speaking to the real loop ---- */
 
 /* The net child's script (in the sandbox): log in and run one command.  Its exit code
@@ -894,6 +947,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_check_error_ends_connection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hostbound_first_exchange_key, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};
