@@ -2,7 +2,9 @@
 #include "sshd/serve.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sshd/daemon.h"
@@ -58,4 +60,79 @@ int serve_reexec(void *arg, int sock, int startup_fd, const struct sockaddr_stor
 	(void)peer;
 	(void)peerlen;
 	reexec_connection(x->self_fd, x->argv, sock, x->config_fd, startup_fd);
+}
+
+/* Waits for one connection on any listening socket, or a signal.  Returns the accepted
+ * socket, LISTENER_STOP_TERM / LISTENER_STOP_HUP, or a negative errno. */
+static int accept_first(const struct listener *l, int sigfd, const struct log_ctx *log)
+{
+	struct pollfd pf[1 + LISTENER_MAX_SOCKS];
+	nfds_t n = 0;
+
+	pf[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	for (int i = 0; i < l->nsocks && i < LISTENER_MAX_SOCKS; i++)
+		pf[n++] = (struct pollfd){ .fd = l->socks[i], .events = POLLIN };
+	for (;;) {
+		if (poll(pf, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pf[0].revents) {
+			struct daemon_flags flags = { 0 };
+			int r = daemon_signals_read(sigfd, &flags);
+			if (r < 0)
+				return r;
+			if (flags.term)
+				return LISTENER_STOP_TERM;
+			if (flags.hup)
+				return LISTENER_STOP_HUP;
+			/* SIGCHLD: no child of ours runs yet */
+		}
+		for (nfds_t i = 1; i < n; i++) {
+			if (!(pf[i].revents & POLLIN))
+				continue;
+			int s = accept4(pf[i].fd, NULL, NULL, SOCK_CLOEXEC);
+			if (s >= 0)
+				return s;
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_msg(log, LOG_LEVEL_ERROR, "accept: %s", strerror(errno));
+		}
+	}
+}
+
+int serve_one(const struct serve_params *p, int *sock)
+{
+	if (p == NULL || p->listener == NULL || p->restart_argv == NULL || sock == NULL)
+		return -EINVAL;
+	*sock = -1;
+	int sigfd = daemon_signals_open();
+	if (sigfd < 0) {
+		log_msg(p->log, LOG_LEVEL_ERROR, "signals: %s", strerror(-sigfd));
+		return sigfd;
+	}
+	int r = accept_first(p->listener, sigfd, p->log);
+	close(sigfd);
+	/* nobody else is served: the port is given back at once, as OpenSSH */
+	listener_close(p->listener);
+	if (r == LISTENER_STOP_HUP) {
+		log_msg(p->log, LOG_LEVEL_INFO, "Received SIGHUP; restarting.");
+		r = reexec_restart(p->self_fd, p->restart_argv);
+		log_msg(p->log, LOG_LEVEL_ERROR, "RESTART FAILED: %s", strerror(-r));
+		return r;
+	}
+	/* the connection gets the signals' usual dispositions, as a forked child does */
+	daemon_signals_release();
+	if (r == LISTENER_STOP_TERM) {
+		log_msg(p->log, LOG_LEVEL_INFO, "Received signal %d; terminating.", SIGTERM);
+		return 1;
+	}
+	if (r < 0) {
+		log_msg(p->log, LOG_LEVEL_ERROR, "listener: %s", strerror(-r));
+		return r;
+	}
+	log_msg(p->log, LOG_LEVEL_DEBUG1, "Server will not fork when running in debugging mode.");
+	*sock = r;
+	return 0;
 }
