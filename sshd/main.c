@@ -5,7 +5,8 @@
  *   listener:             listener_open + serve_listener, each connection re-executed
  *                         with -R (serve.h, reexec.h); with -d, serve_one: the first
  *                         connection is served in this process, which then exits
- *   per-connection (-R):  configuration text from the listener's memfd, then the split
+ *   per-connection (-R):  the configuration texts the listener read (main file and
+ *                         Includes, config_source_wire.c) from its memfd, then the split
  *   or inetd (-i):        privsep_run: monitor_loop here, netchild_main in the confined
  *                         child (privsep.h, sandbox.h, monitor.h, netchild.h)
  *
@@ -125,7 +126,8 @@ static int load_config(struct sshd_main *m)
 				"listener: %s", strerror(-r));
 			return EXIT_FATAL;
 		}
-		r = sshd_config_source_set(&m->src, m->cl.config_file, text, len, &m->cfg_log);
+		/* the texts the listener read, its Includes too: no file is opened */
+		r = sshd_config_source_unpack(&m->src, text, len, &m->cfg_log);
 		free(text);
 		if (r != 0)
 			return EXIT_FATAL;
@@ -281,7 +283,15 @@ static int run_listener(struct sshd_main *m, int self_fd)
 	}
 	if (m->cl.debug > 0)
 		return run_debug_connection(m, &l, self_fd);
-	int config_fd = reexec_config_memfd(m->src.text, m->src.len);
+	/* every file the configuration read (the main one and its Includes), for the
+	 * per-connection children: they parse these texts, never the files */
+	char *packed = NULL;
+	size_t packed_len = 0;
+	int config_fd = sshd_config_source_pack(&m->src, &packed, &packed_len);
+	if (config_fd == 0) {
+		config_fd = reexec_config_memfd(packed, packed_len);
+		free(packed);
+	}
 	if (config_fd < 0) {
 		log_msg(&m->lg, LOG_LEVEL_FATAL, "cannot keep the configuration for connections:"
 			" %s", strerror(-config_fd));
