@@ -10,38 +10,18 @@ set -u
 interop_init "$1" "$2"
 interop_user
 
-# start_sshd_debug: sshd -d -f CONF on a free loopback port (lib.sh's start_sshd runs
-# -D -e); PORT, SSHD_PID, SSHD_LOG as there.
+# start_sshd_debug: sshd -d on the port and configuration that lib.sh's start_sshd
+# prepares (it runs -D -e: that one is stopped and -d started in its place); PORT,
+# SSHD_PID, SSHD_LOG as there.  A PidFile is configured: -d must not write it.
 start_sshd_debug() {
+	start_sshd "PidFile $T/sshd.pid" || return 1
 	stop_sshd
-	n_start=$((${n_start:-0} + 1))
-	SSHD_CONF=$T/sshd_config.$n_start
-	SSHD_LOG=$T/sshd.log.$n_start
-	for try in 1 2 3 4 5; do
-		PORT=$("$RAWCLIENT" freeport) || return 1
-		{
-			echo "ListenAddress 127.0.0.1"
-			echo "Port $PORT"
-			echo "PidFile $T/sshd.pid"
-			echo "AuthorizedKeysFile $T/keys/%u"
-			echo "StrictModes no"
-			echo "HostKey $(hostkey ed25519)"
-		} > "$SSHD_CONF"
-		: > "$SSHD_LOG"
-		"$SSHD" -d -f "$SSHD_CONF" </dev/null 2>>"$SSHD_LOG" &
-		SSHD_PID=$!
-		i=0
-		while [ $i -lt 100 ]; do	# 10 s
-			if grep -q "Server listening on 127.0.0.1 port $PORT" "$SSHD_LOG"; then
-				return 0
-			fi
-			kill -0 "$SSHD_PID" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		stop_sshd
-		grep -q "Cannot bind" "$SSHD_LOG" || break
-	done
+	rm -f "$T/sshd.pid"
+	: > "$SSHD_LOG"
+	"$SSHD" -d -f "$SSHD_CONF" </dev/null 2>>"$SSHD_LOG" &
+	SSHD_PID=$!
+	timeout 10 sh -c 'until grep -q "Server listening on 127.0.0.1 port $1" "$2"; do
+		sleep 0.1; done' sh "$PORT" "$SSHD_LOG" && return 0
 	echo "sshd -d did not start:"
 	cat "$SSHD_LOG"
 	return 1
