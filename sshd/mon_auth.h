@@ -83,4 +83,12 @@ int mon_auth_pubkey_verify(const struct sshd_config *cfg, const struct mon_auth_
 			   const char *peer_addr,
 			   const struct log_ctx *log, struct mon_auth_key_opts *o);
 
+/* The Banner file's text (path: sshd_config's Banner; NULL or "none": no banner), read
+ * as the caller (root).  *text is malloc'd (NUL-terminated, *len bytes) or NULL when
+ * there is no banner to send: no file, unreadable, not a regular file, empty, over max
+ * bytes, or shorter than its size when read (each logged, the caller goes on).  Returns
+ * 0, or -ENOMEM, -EINVAL. */
+int mon_auth_read_banner(const char *path, size_t max, const struct log_ctx *log,
+			 char **text, size_t *len);
+
 #endif

@@ -115,6 +115,7 @@ int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg 
 int monitor_on_password(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_kbdint_start(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_kbdint_respond(struct monitor_state *st, const struct monitor_msg *m);
+int monitor_on_banner(struct monitor_state *st, const struct monitor_msg *m);
 
 /* monitor_session.c */
 int monitor_sessions_init(struct monitor_state *st);

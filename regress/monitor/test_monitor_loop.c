@@ -66,6 +66,15 @@ static void write_text(const char *path, const char *text, mode_t mode)
 	close(fd);
 }
 
+/* The fixture's user key in the AuthorizedKeysFile, alone. */
+static void authorize_user_key(const struct fx *f)
+{
+	char line[sizeof(f->user_line) + 2];
+
+	snprintf(line, sizeof(line), "%s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -558,8 +567,7 @@ static void test_full_flow(void **state)
 	struct mon_auth_result res;
 	char line[8192];
 
-	snprintf(line, sizeof(line), "%s\n", f->user_line);
-	write_text(f->ak_path, line, 0600);
+	authorize_user_key(f);
 	start_monitor(f, NULL, false);
 
 	host_blobs(f, &blobs);
@@ -729,12 +737,10 @@ static void test_key_check_error_ends_connection(void **state)
 	bool valid = false, allowed = true;
 	uint8_t sd[1024];
 	struct mon_auth_result res;
-	char line[8192];
 
 	if (geteuid() != 0)
 		skip();	/* only root switches ids to read the file */
-	snprintf(line, sizeof(line), "%s\n", f->user_line);
-	write_text(f->ak_path, line, 0600);
+	authorize_user_key(f);
 	f->no_setid_caps = true;
 
 	start_monitor(f, NULL, false);
@@ -771,8 +777,7 @@ static void test_hostbound_first_exchange_key(void **state)
 	struct mon_auth_result res;
 	char line[8192];
 
-	snprintf(line, sizeof(line), "%s\n", f->user_line);
-	write_text(f->ak_path, line, 0600);
+	authorize_user_key(f);
 	start_monitor(f, NULL, false);
 	host_blobs(f, &blobs);
 	/* the first exchange is signed by the second key (ECDSA) */
@@ -794,6 +799,75 @@ static void test_hostbound_first_exchange_key(void **state)
 	assert_log(f, "host key (not the one of the first key exchange)");
 	snprintf(line, sizeof(line), "Accepted publickey for %s from 127.0.0.1", f->user);
 	assert_log(f, line);
+}
+
+/* Banner: the monitor reads the file for the net child, once, after the exchange is
+ * signed and before authentication; "none" is answered with an empty text. */
+static void test_banner(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	char path[256], line[512], *text = NULL;
+	const char *lines[] = { line, NULL };
+	size_t len = 0;
+	bool valid;
+
+	snprintf(path, sizeof(path), "%s/banner", f->dir);
+	write_text(path, "Authorized uses only.\n", 0644);
+	snprintf(line, sizeof(line), "Banner %s", path);
+
+	/* before the signature: refused */
+	start_monitor(f, lines, false);
+	assert_int_equal(mon_banner(f->mc, &text, &len), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
+
+	/* after it: the text, once */
+	unlink(f->log_path);
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	assert_int_equal(mon_banner(f->mc, &text, &len), 0);
+	assert_non_null(text);
+	assert_int_equal(len, 22);
+	assert_string_equal(text, "Authorized uses only.\n");
+	free(text);
+	assert_int_equal(mon_banner(f->mc, &text, &len), -EPIPE);
+	assert_null(text);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
+
+	/* Banner none: an empty answer */
+	unlink(f->log_path);
+	snprintf(line, sizeof(line), "Banner none");
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	text = (char *)1;
+	assert_int_equal(mon_banner(f->mc, &text, &len), 0);
+	assert_null(text);
+	assert_int_equal(len, 0);
+	assert_int_equal(stop_monitor(f), 0);
+}
+
+/* After authentication the banner is no longer asked for (A4). */
+static void test_banner_after_auth_refused(void **state)
+{
+	struct fx *f = *state;
+	char path[256], line[8192], *text = NULL;
+	const char *lines[] = { line, NULL };
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/banner", f->dir);
+	write_text(path, "hello\n", 0644);
+	authorize_user_key(f);
+	snprintf(line, sizeof(line), "Banner %s", path);
+	start_monitor(f, lines, false);
+	authenticate(f);
+	assert_int_equal(mon_banner(f->mc, &text, &len), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
 }
 
 /* ---- through privsep: a confined net child speaking to the real loop ---- */
@@ -872,8 +946,7 @@ static void test_through_privsep(void **state)
 		o.chroot_dir = chroot_dir;
 		o.user = OS_TEST_USER;
 	}
-	snprintf(line, sizeof(line), "%s\n", f->user_line);
-	write_text(f->ak_path, line, 0600);
+	authorize_user_key(f);
 	assert_int_equal(log_init(&lg, "sshd", LOG_LEVEL_DEBUG3, LOG_DEST_STDERR, 0, -1), 0);
 	assert_int_equal(log_open_file(&lg, f->log_path), 0);
 	assert_int_equal(sandbox_prepare(&o, &plan, &lg), 0);
@@ -950,6 +1023,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound_first_exchange_key, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_banner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_banner_after_auth_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
