@@ -188,6 +188,8 @@ struct sshd_config_source {
 	struct sshd_config_include *inc;
 	size_t ninc;
 	int no_includes;        /* refuse Include (fuzzing: no file system access) */
+	int includes_frozen;    /* Include only from inc (an unpacked source): a pattern
+				   not there is an error, no file is ever read */
 };
 
 void sshd_config_init(struct sshd_config *c);
@@ -201,6 +203,17 @@ int sshd_config_source_load(struct sshd_config_source *s, const char *path,
 /* Uses text in memory as the main file (tests, fuzzing); the text is copied. */
 int sshd_config_source_set(struct sshd_config_source *s, const char *name,
     const char *text, size_t len, const struct sshd_config_log *log);
+
+/* The source as bytes (config_source_wire.c): the main text and every Include's
+ * pattern, file name and text, as read so far (after sshd_config_parse, every file the
+ * configuration includes).  *out is malloc'd.  0, -EINVAL, -EFBIG or -ENOMEM. */
+int sshd_config_source_pack(const struct sshd_config_source *s, char **out,
+    size_t *outlen);
+/* Replaces s with what sshd_config_source_pack made (its no_includes kept), Includes
+ * frozen: parsing it reads no file and sees the packer's texts under the same names.
+ * -EBADMSG (logged) for malformed bytes, -ENOMEM, -EINVAL; s is unchanged then. */
+int sshd_config_source_unpack(struct sshd_config_source *s, const char *buf, size_t len,
+    const struct sshd_config_log *log);
 
 /* One -o option, applied as a line before the file; -EBADMSG on error. */
 int sshd_config_parse_option(struct sshd_config *c, const char *line,

@@ -641,6 +641,13 @@ parse_include(struct cfg_pass *p, struct file_state *f, const char *keyword,
 			free(sel);
 			continue;
 		}
+		if (src->includes_frozen) {
+			/* an unpacked source: what was not read at start-up is not read now */
+			r = hard(p, f, "Include \"%s\" was not read when the server started",
+			    sel);
+			free(sel);
+			return r;
+		}
 
 		memset(&g, 0, sizeof(g));
 		r = glob(sel, 0, NULL, &g);

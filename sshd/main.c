@@ -3,8 +3,10 @@
  *   command line (cmdline.h) -> configuration (config.h; -o/-p/-h... win over the file)
  *   -> log (log.h) -> host keys checked (hostkeys_check.h) -> -t / -T answered, or
  *   listener:             listener_open + serve_listener, each connection re-executed
- *                         with -R (serve.h, reexec.h)
- *   per-connection (-R):  configuration text from the listener's memfd, then the split
+ *                         with -R (serve.h, reexec.h); with -d, serve_one: the first
+ *                         connection is served in this process, which then exits
+ *   per-connection (-R):  the configuration texts the listener read (main file and
+ *                         Includes, config_source_wire.c) from its memfd, then the split
  *   or inetd (-i):        privsep_run: monitor_loop here, netchild_main in the confined
  *                         child (privsep.h, sandbox.h, monitor.h, netchild.h)
  *
@@ -137,7 +139,8 @@ static int load_config(struct sshd_main *m)
 				"listener: %s", strerror(-r));
 			return EXIT_FATAL;
 		}
-		r = sshd_config_source_set(&m->src, m->cl.config_file, text, len, &m->cfg_log);
+		/* the texts the listener read, its Includes too: no file is opened */
+		r = sshd_config_source_unpack(&m->src, text, len, &m->cfg_log);
 		free(text);
 		if (r != 0)
 			return EXIT_FATAL;
@@ -241,6 +244,29 @@ static int serve_connection(struct sshd_main *m, int conn_in, int conn_out, int 
 	return WEXITSTATUS(res.child_status);
 }
 
+/* -d: as OpenSSH, the first connection is served by this process itself (it becomes the
+ * session monitor and forks the net child; nothing is re-executed), and the server exits
+ * when it ends.  No PidFile is written. */
+static int run_debug_connection(struct sshd_main *m, struct listener *l, int self_fd)
+{
+	struct serve_params sp = {
+		.listener = l,
+		.self_fd = self_fd,
+		.restart_argv = m->argv,
+		.log = &m->lg,
+	};
+	int sock = -1;
+	int r = serve_one(&sp, &sock);
+	if (r == 1)
+		return 0;
+	if (r < 0)
+		return EXIT_FATAL;
+	/* the configuration in memory is the one just parsed: nothing to pass on */
+	int rc = serve_connection(m, sock, sock, -1);
+	close(sock);
+	return rc;
+}
+
 /* The listener: bind (errors reach the terminal before detaching), then accept until
  * SIGTERM, re-executing this binary with -R for each connection. */
 static int run_listener(struct sshd_main *m, int self_fd)
@@ -268,7 +294,17 @@ static int run_listener(struct sshd_main *m, int self_fd)
 		log_msg(&m->lg, LOG_LEVEL_FATAL, "Cannot bind any address.");
 		return EXIT_FATAL;
 	}
-	int config_fd = reexec_config_memfd(m->src.text, m->src.len);
+	if (m->cl.debug > 0)
+		return run_debug_connection(m, &l, self_fd);
+	/* every file the configuration read (the main one and its Includes), for the
+	 * per-connection children: they parse these texts, never the files */
+	char *packed = NULL;
+	size_t packed_len = 0;
+	int config_fd = sshd_config_source_pack(&m->src, &packed, &packed_len);
+	if (config_fd == 0) {
+		config_fd = reexec_config_memfd(packed, packed_len);
+		free(packed);
+	}
 	if (config_fd < 0) {
 		log_msg(&m->lg, LOG_LEVEL_FATAL, "cannot keep the configuration for connections:"
 			" %s", strerror(-config_fd));

@@ -67,8 +67,10 @@ int mon_auth_key_allowed(const struct sshd_config *cfg, const struct mon_auth_us
 
 /* A publickey request with signature: re-parses signed_data (keys.mpl's
  * userauth_signed_data) and checks that it holds exactly session_id, u->name,
- * u->service, method "publickey" (or the hostbound method, whose host key must be one of
- * ours: hostkey_blobs), the algorithm alg and the key key; then that the key is allowed
+ * u->service, method "publickey" (or the hostbound method, whose host key must be
+ * session_hostkey: the public blob of the host key that signed the connection's first
+ * key exchange, NULL before there was one), the algorithm alg and the key key; then that
+ * the key is allowed
  * (mon_auth_key_allowed) and that sig verifies over signed_data with that key and
  * algorithm (PubkeyAcceptedAlgorithms applies).  Returns 1 authenticated, 0 refused
  * (logged with the reason), negative errno on an internal failure. */
@@ -77,8 +79,16 @@ int mon_auth_pubkey_verify(const struct sshd_config *cfg, const struct mon_auth_
 			   const uint8_t *alg, size_t alg_len, const uint8_t *key, size_t key_len,
 			   const uint8_t *signed_data, size_t signed_len,
 			   const uint8_t *sig, size_t sig_len,
-			   const uint8_t *const *hostkey_blobs, const size_t *hostkey_lens,
-			   size_t n_hostkeys, const char *peer_addr,
+			   const uint8_t *session_hostkey, size_t session_hostkey_len,
+			   const char *peer_addr,
 			   const struct log_ctx *log, struct mon_auth_key_opts *o);
+
+/* The Banner file's text (path: sshd_config's Banner; NULL or "none": no banner), read
+ * as the caller (root).  *text is malloc'd (NUL-terminated, *len bytes) or NULL when
+ * there is no banner to send: no file, unreadable, not a regular file, empty, over max
+ * bytes, or shorter than its size when read (each logged, the caller goes on).  Returns
+ * 0, or -ENOMEM, -EINVAL. */
+int mon_auth_read_banner(const char *path, size_t max, const struct log_ctx *log,
+			 char **text, size_t *len);
 
 #endif

@@ -1,7 +1,8 @@
 /* Whether a signed publickey request is genuine.  The net child rebuilt signed_data from
  * the request; the monitor believes none of it: the blob is re-parsed with the generated
  * codec and every field compared with what the monitor itself knows (the session id of
- * its key exchange, the user and service fixed at lookup, our own host keys) and with
+ * its key exchange, the user and service fixed at lookup, the host key that signed the
+ * first key exchange) and with
  * the algorithm and key the request names, before the key is looked up and the
  * signature checked over exactly those bytes. */
 #include <errno.h>
@@ -19,25 +20,13 @@ static bool bytes_eq(struct mpl_bytes b, const void *p, size_t len)
 	return b.len == len && (len == 0 || memcmp(b.ptr, p, len) == 0);
 }
 
-static bool is_our_host_key(struct mpl_bytes k, const uint8_t *const *blobs,
-			    const size_t *lens, size_t n)
-{
-	if (blobs == NULL || lens == NULL)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (blobs[i] != NULL && bytes_eq(k, blobs[i], lens[i]))
-			return true;
-	return false;
-}
-
 /* The signed data's fields against what we know; NULL when they all agree, else what
  * differs. */
 static const char *check_signed_data(const struct userauth_signed_data *sd,
 				     const struct mon_auth_user *u, const uint8_t *session_id,
 				     size_t session_id_len, const uint8_t *alg, size_t alg_len,
 				     const uint8_t *key, size_t key_len,
-				     const uint8_t *const *hostkey_blobs,
-				     const size_t *hostkey_lens, size_t n_hostkeys)
+				     const uint8_t *session_hostkey, size_t session_hostkey_len)
 {
 	struct mpl_bytes s_alg, s_key;
 	bool has_signature;
@@ -63,9 +52,13 @@ static const char *check_signed_data(const struct userauth_signed_data *sd,
 	case userauth_signed_data_Hostbound:
 		if (!bytes_eq(sd->method, "publickey-hostbound-v00@openssh.com", 35))
 			return "method";
-		if (!is_our_host_key(sd->u.Hostbound.server_host_key, hostkey_blobs, hostkey_lens,
-				     n_hostkeys))
-			return "host key (not one of ours)";
+		/* OpenSSH binds the request to the key of the connection's first exchange:
+		 * another of our keys, or the key of a re-key, is not the one the client
+		 * verified when it set up the session */
+		if (session_hostkey == NULL ||
+		    !bytes_eq(sd->u.Hostbound.server_host_key, session_hostkey,
+			      session_hostkey_len))
+			return "host key (not the one of the first key exchange)";
 		has_signature = sd->u.Hostbound.has_signature;
 		s_alg = sd->u.Hostbound.algorithm;
 		s_key = sd->u.Hostbound.key;
@@ -87,8 +80,8 @@ int mon_auth_pubkey_verify(const struct sshd_config *cfg, const struct mon_auth_
 			   const uint8_t *alg, size_t alg_len, const uint8_t *key, size_t key_len,
 			   const uint8_t *signed_data, size_t signed_len,
 			   const uint8_t *sig, size_t sig_len,
-			   const uint8_t *const *hostkey_blobs, const size_t *hostkey_lens,
-			   size_t n_hostkeys, const char *peer_addr,
+			   const uint8_t *session_hostkey, size_t session_hostkey_len,
+			   const char *peer_addr,
 			   const struct log_ctx *log, struct mon_auth_key_opts *o)
 {
 	struct userauth_signed_data sd;
@@ -110,7 +103,7 @@ int mon_auth_pubkey_verify(const struct sshd_config *cfg, const struct mon_auth_
 		return 0;
 	}
 	bad = check_signed_data(&sd, u, session_id, session_id_len, alg, alg_len, key, key_len,
-				hostkey_blobs, hostkey_lens, n_hostkeys);
+				session_hostkey, session_hostkey_len);
 	if (bad != NULL) {
 		log_msg(log, LOG_LEVEL_INFO, "publickey: refused for %s: the signed data's %s "
 			"is not the request's", u->name, bad);

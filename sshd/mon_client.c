@@ -319,6 +319,31 @@ int mon_user(struct mon_client *mc, const uint8_t *user, size_t user_len,
 	return 0;
 }
 
+int mon_banner(struct mon_client *mc, char **text, size_t *len)
+{
+	struct monitor_msg req, ans;
+
+	if (mc == NULL || text == NULL || len == NULL)
+		return -EINVAL;
+	*text = NULL;
+	*len = 0;
+	monitor_msg_init(&req, monitor_msg_Monitor_BannerRequest);
+	int r = round_trip(mc, &req, monitor_msg_Monitor_BannerAnswer, &ans, NULL, 0, NULL);
+	if (r < 0)
+		return r;
+	struct mpl_bytes b = ans.u.Monitor_BannerAnswer.text;	/* the codec bounds it */
+	if (b.len == 0)
+		return 0;
+	char *copy = malloc(b.len + 1);
+	if (copy == NULL)
+		return -ENOMEM;
+	memcpy(copy, b.ptr, b.len);
+	copy[b.len] = '\0';
+	*text = copy;
+	*len = b.len;
+	return 0;
+}
+
 int mon_pubkey_query(struct mon_client *mc, const uint8_t *alg, size_t alg_len,
 		     const uint8_t *key, size_t key_len, bool *allowed)
 {

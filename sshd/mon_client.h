@@ -58,6 +58,11 @@ int mon_user(struct mon_client *mc, const uint8_t *user, size_t user_len,
 	     const uint8_t *service, size_t service_len, bool *valid,
 	     char methods[MON_METHODS_MAX]);
 
+/* The Banner file's text, read by the monitor (the net child opens no file): *text is a
+ * malloc'd copy of *len bytes (NUL-terminated), NULL when there is no banner.  The
+ * monitor answers this once per connection, before authentication. */
+int mon_banner(struct mon_client *mc, char **text, size_t *len);
+
 /* publickey without a signature: would this key be accepted (USERAUTH_PK_OK)? */
 int mon_pubkey_query(struct mon_client *mc, const uint8_t *alg, size_t alg_len,
 		     const uint8_t *key, size_t key_len, bool *allowed);

@@ -84,6 +84,8 @@ int monitor_dispatch(struct monitor_state *st, const struct monitor_msg *m)
 		return monitor_on_kbdint_start(st, m);
 	case monitor_msg_Monitor_KbdintRespondRequest:
 		return monitor_on_kbdint_respond(st, m);
+	case monitor_msg_Monitor_BannerRequest:
+		return monitor_on_banner(st, m);
 	case monitor_msg_Monitor_SessionRequest:
 		return monitor_on_session(st, m);
 	case monitor_msg_Monitor_SignalRequest:

@@ -49,14 +49,17 @@ struct monitor_state {
 	struct hostkey *keys[MON_MAX_HOSTKEYS];
 	size_t key_lens[MON_MAX_HOSTKEYS];
 	uint8_t key_blobs[MON_MAX_HOSTKEYS][KEYBLOB_MAX];
-	const uint8_t *key_blob_ptrs[MON_MAX_HOSTKEYS];	/* for mon_auth_pubkey_verify */
 	/* the HostkeysAnswer's list (monitor_key_entry[*]) */
 	uint8_t key_list[MON_MAX_HOSTKEYS * (KEYBLOB_MAX + 4)];
 	size_t key_list_len;
 
-	/* the exchange hash of the first key exchange, fixed by the first signature */
+	/* the exchange hash of the first key exchange, fixed by the first signature, and
+	 * the public blob of the host key that made it (publickey-hostbound requests must
+	 * name that one); NULL before */
 	uint8_t session_id[MON_AUTH_MAX_SESSION_ID];
 	size_t session_id_len;
+	const uint8_t *session_hostkey;	/* points into key_blobs */
+	size_t session_hostkey_len;
 
 	/* authentication */
 	bool have_user;
@@ -112,6 +115,7 @@ int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg 
 int monitor_on_password(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_kbdint_start(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_kbdint_respond(struct monitor_state *st, const struct monitor_msg *m);
+int monitor_on_banner(struct monitor_state *st, const struct monitor_msg *m);
 
 /* monitor_session.c */
 int monitor_sessions_init(struct monitor_state *st);

@@ -2,7 +2,8 @@
  * never holds them), announced as public blobs, and used for one kind of signature
  * only: the exchange hash of a key exchange (20..64 bytes), by a key we hold, with an
  * algorithm that suits it.  The first signed hash is the session id (RFC 4253 §7.2),
- * which the monitor then checks every signed userauth request against. */
+ * which the monitor then checks every signed userauth request against, and the key that
+ * signed it is the one a publickey-hostbound request must name. */
 #include <errno.h>
 #include <string.h>
 
@@ -57,7 +58,6 @@ int monitor_load_hostkeys(struct monitor_state *st)
 		}
 		st->keys[st->n_keys] = key;
 		st->key_lens[st->n_keys] = (size_t)len;
-		st->key_blob_ptrs[st->n_keys] = st->key_blobs[st->n_keys];
 		st->n_keys++;
 		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: host key %s loaded", path);
 	}
@@ -144,6 +144,8 @@ int monitor_on_sign(struct monitor_state *st, const struct monitor_msg *m)
 	if (status == 0 && st->session_id_len == 0) {
 		memcpy(st->session_id, q->data.ptr, q->data.len);
 		st->session_id_len = q->data.len;
+		st->session_hostkey = st->key_blobs[k];
+		st->session_hostkey_len = st->key_lens[k];
 	}
 
 	struct monitor_msg a;

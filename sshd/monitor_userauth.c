@@ -1,8 +1,9 @@
 /* The monitor's side of user authentication: the user lookup that fixes the account,
- * and the public-key checks, each decided by mon_auth.h from what the monitor itself
+ * the Banner file, and the public-key checks, each decided by mon_auth.h from what the monitor itself
  * knows (the account, the session id, its host keys), never from the net child's word.
  * Password and keyboard-interactive are not implemented yet: they are answered "no". */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -141,12 +142,17 @@ int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg 
 		ok = mon_auth_pubkey_verify(st->cfg, &st->user, st->session_id, st->session_id_len,
 					    q->algorithm.ptr, q->algorithm.len, q->key.ptr,
 					    q->key.len, q->signed_data.ptr, q->signed_data.len,
-					    q->signature.ptr, q->signature.len, st->key_blob_ptrs,
-					    st->key_lens, st->n_keys, st->ctx->peer_addr, st->log,
+					    q->signature.ptr, q->signature.len, st->session_hostkey,
+					    st->session_hostkey_len, st->ctx->peer_addr, st->log,
 					    &opts);
-		if (ok < 0)
+		if (ok < 0) {
+			/* an error, not a "no": the user's ids may not have been put back
+			 * (as for the key query), so nothing more is answered */
 			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: signature check failed: %s",
 				strerror(-ok));
+			mon_auth_key_opts_clear(&opts);
+			return ok;
+		}
 	}
 
 	struct monitor_msg a;
@@ -176,6 +182,29 @@ int monitor_on_pubkey_verify(struct monitor_state *st, const struct monitor_msg 
 	}
 	a.u.Monitor_PubkeyVerifyAnswer.partial = false;
 	return monitor_send(st, &a, NULL, 0);
+}
+
+/* The Banner file's text, read here because the net child opens no file; empty when
+ * there is none (the net child then sends nothing). */
+int monitor_on_banner(struct monitor_state *st, const struct monitor_msg *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)m;
+	int r = mon_auth_read_banner(st->cfg->banner, MONITOR_MAX_BANNER_LEN, st->log, &text,
+				     &len);
+	if (r < 0) {
+		log_msg(st->log, LOG_LEVEL_ERROR, "monitor: cannot read the banner: %s",
+			strerror(-r));
+		return r;
+	}
+	struct monitor_msg a;
+	monitor_msg_init(&a, monitor_msg_Monitor_BannerAnswer);
+	a.u.Monitor_BannerAnswer.text = (struct mpl_bytes){ (const uint8_t *)text, len };
+	r = monitor_send(st, &a, NULL, 0);
+	free(text);
+	return r;
 }
 
 /* Not implemented yet: always "no", with the methods that remain. */

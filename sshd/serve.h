@@ -17,6 +17,8 @@
  *     child_argv is argv plus a flag that marks a per-connection child (OpenSSH: -R).
  *     Paths in argv should be absolute: a detached listener runs in "/", and SIGHUP
  *     re-executes the same argv.
+ *   -d: listener_open as above, then serve_one(&params, &sock) instead of serve_listener
+ *     and the connection served in this very process (no fork, no re-execution).
  *   per-connection child (that flag):
  *     reexec_read_config(&text, &len) and parse it (never the file);
  *     sandbox_prepare(...);  privsep_run(conn_in = conn_out = REEXEC_SOCK_FD, ...);
@@ -46,6 +48,14 @@ struct serve_params {
 /* Runs the listener until SIGTERM (returns 0 after removing the PidFile) or SIGHUP
  * (re-executes; returns only if that failed).  Returns a negative errno on failure. */
 int serve_listener(const struct serve_params *p);
+
+/* -d (OpenSSH's debugging mode): one connection, served in this process.  Waits for a
+ * connection on the listener's sockets, then closes them (a second client is refused by
+ * the kernel, not queued) and releases the signals.  No PidFile, no detaching, as OpenSSH.
+ * Returns 0 with the accepted socket in *sock (the caller serves it, e.g. privsep_run
+ * with this process as the monitor, and exits), 1 when SIGTERM/SIGINT came first, or a
+ * negative errno; SIGHUP re-executes as in serve_listener (returns only on failure). */
+int serve_one(const struct serve_params *p, int *sock);
 
 /* A listener_serve_fn that re-executes our binary for the connection (reexec.h): arg is
  * a struct serve_reexec. */

@@ -18,6 +18,7 @@
 #include "keys.h"		/* generated from sshd/proto/keys.mpl */
 #include "sshd/log.h"
 #include "sshd/mon_client.h"
+#include "sshd/userauth_banner.h"
 
 #define SERVICE_USERAUTH "ssh-userauth"
 #define DEFAULT_MAX_AUTHTRIES 6
@@ -423,6 +424,8 @@ static int handle_request(struct conn *c, struct userauth *ua, const struct ssh_
 
 	if (!ua->fixed) {
 		rc = fix_user(c, ua, &r);
+		if (rc == 0)	/* before the first answer, as OpenSSH */
+			rc = userauth_banner_send(c);
 		if (rc < 0)
 			return rc;
 	} else if (!same_bytes(ua->user, ua->user_len, r.user) ||

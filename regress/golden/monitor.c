@@ -23,6 +23,8 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Receive_Monitor_KbdintStartAnswer",
         "Receive_Monitor_KbdintRespondRequest",
         "Receive_Monitor_KbdintRespondAnswer",
+        "Receive_Monitor_BannerRequest",
+        "Receive_Monitor_BannerAnswer",
         "Receive_Monitor_SessionRequest",
         "Receive_Monitor_SessionAnswer",
         "Receive_Monitor_WindowChangeRequest",
@@ -50,6 +52,8 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Transmit_Monitor_KbdintStartAnswer",
         "Transmit_Monitor_KbdintRespondRequest",
         "Transmit_Monitor_KbdintRespondAnswer",
+        "Transmit_Monitor_BannerRequest",
+        "Transmit_Monitor_BannerAnswer",
         "Transmit_Monitor_SessionRequest",
         "Transmit_Monitor_SessionAnswer",
         "Transmit_Monitor_WindowChangeRequest",
@@ -62,7 +66,7 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Transmit_Monitor_Log",
         "Transmit_Monitor_Unknown",
     };
-    return (size_t)sc < 54 ? names[sc] : "?";
+    return (size_t)sc < 58 ? names[sc] : "?";
 }
 
 /* ---- monitor_frame ---- */
@@ -358,6 +362,14 @@ static int monitor_msg_classify_reader(struct mpl_reader *r,
     }
     if (f_type == 21) {
         *kind = monitor_msg_Monitor_KbdintRespondAnswer;
+        return 0;
+    }
+    if (f_type == 22) {
+        *kind = monitor_msg_Monitor_BannerRequest;
+        return 0;
+    }
+    if (f_type == 23) {
+        *kind = monitor_msg_Monitor_BannerAnswer;
         return 0;
     }
     if (f_type == 30) {
@@ -839,6 +851,42 @@ static int monitor_msg_read_Monitor_KbdintRespondAnswer(struct mpl_reader *r, st
     return 0;
 }
 
+static int monitor_msg_read_Monitor_BannerRequest(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
+{
+    size_t at;
+    int rc;
+
+    /* type: byte */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u8(r, &out->type);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.type", at);
+    (void)at;
+    return 0;
+}
+
+static int monitor_msg_read_Monitor_BannerAnswer(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
+{
+    struct monitor_msg_Monitor_BannerAnswer *v = &out->u.Monitor_BannerAnswer;
+    size_t at;
+    int rc;
+
+    /* type: byte */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u8(r, &out->type);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.type", at);
+    /* text: string32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_string(r, &v->text);
+    if (rc == 0 && v->text.len > UINT64_C(65536))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.Monitor_BannerAnswer.text", at);
+    (void)at;
+    return 0;
+}
+
 static int monitor_msg_read_Monitor_SessionRequest(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
 {
     struct monitor_msg_Monitor_SessionRequest *v = &out->u.Monitor_SessionRequest;
@@ -1272,6 +1320,12 @@ int monitor_msg_read(struct mpl_reader *r, struct monitor_msg *out, struct mpl_e
     case monitor_msg_Monitor_KbdintRespondAnswer:
         rc = monitor_msg_read_Monitor_KbdintRespondAnswer(r, out, err);
         break;
+    case monitor_msg_Monitor_BannerRequest:
+        rc = monitor_msg_read_Monitor_BannerRequest(r, out, err);
+        break;
+    case monitor_msg_Monitor_BannerAnswer:
+        rc = monitor_msg_read_Monitor_BannerAnswer(r, out, err);
+        break;
     case monitor_msg_Monitor_SessionRequest:
         rc = monitor_msg_read_Monitor_SessionRequest(r, out, err);
         break;
@@ -1611,6 +1665,29 @@ static int monitor_msg_write_Monitor_KbdintRespondAnswer(struct mpl_writer *w, c
     return 0;
 }
 
+static int monitor_msg_write_Monitor_BannerRequest(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
+{
+    /* type: byte */
+    if (mpl_write_u8(w, 22) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.type");
+    return 0;
+}
+
+static int monitor_msg_write_Monitor_BannerAnswer(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
+{
+    const struct monitor_msg_Monitor_BannerAnswer *v = &in->u.Monitor_BannerAnswer;
+
+    /* type: byte */
+    if (mpl_write_u8(w, 23) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.type");
+    /* text: string32, bounded */
+    if (v->text.len > UINT64_C(65536))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_msg.Monitor_BannerAnswer.text");
+    if (mpl_write_string(w, v->text.ptr, v->text.len) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.Monitor_BannerAnswer.text");
+    return 0;
+}
+
 static int monitor_msg_write_Monitor_SessionRequest(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
 {
     const struct monitor_msg_Monitor_SessionRequest *v = &in->u.Monitor_SessionRequest;
@@ -1892,6 +1969,10 @@ int monitor_msg_pack(struct mpl_writer *w, const struct monitor_msg *in, struct 
         return monitor_msg_write_Monitor_KbdintRespondRequest(w, in, err);
     case monitor_msg_Monitor_KbdintRespondAnswer:
         return monitor_msg_write_Monitor_KbdintRespondAnswer(w, in, err);
+    case monitor_msg_Monitor_BannerRequest:
+        return monitor_msg_write_Monitor_BannerRequest(w, in, err);
+    case monitor_msg_Monitor_BannerAnswer:
+        return monitor_msg_write_Monitor_BannerAnswer(w, in, err);
     case monitor_msg_Monitor_SessionRequest:
         return monitor_msg_write_Monitor_SessionRequest(w, in, err);
     case monitor_msg_Monitor_SessionAnswer:
@@ -2044,6 +2125,16 @@ void monitor_msg_init(struct monitor_msg *m, enum monitor_msg_kind kind)
         struct monitor_msg_Monitor_KbdintRespondAnswer *v = &m->u.Monitor_KbdintRespondAnswer;
         (void)v;
         m->type = 21;
+        break;
+    }
+    case monitor_msg_Monitor_BannerRequest: {
+        m->type = 22;
+        break;
+    }
+    case monitor_msg_Monitor_BannerAnswer: {
+        struct monitor_msg_Monitor_BannerAnswer *v = &m->u.Monitor_BannerAnswer;
+        (void)v;
+        m->type = 23;
         break;
     }
     case monitor_msg_Monitor_SessionRequest: {
@@ -2202,6 +2293,10 @@ bool monitor_msg_equal(const struct monitor_msg *a, const struct monitor_msg *b)
         && a->u.Monitor_KbdintRespondAnswer.authenticated == b->u.Monitor_KbdintRespondAnswer.authenticated
         && a->u.Monitor_KbdintRespondAnswer.partial == b->u.Monitor_KbdintRespondAnswer.partial
         && mpl_bytes_eq(a->u.Monitor_KbdintRespondAnswer.methods, b->u.Monitor_KbdintRespondAnswer.methods)
+        ;
+    case monitor_msg_Monitor_BannerAnswer:
+        return true
+        && mpl_bytes_eq(a->u.Monitor_BannerAnswer.text, b->u.Monitor_BannerAnswer.text)
         ;
     case monitor_msg_Monitor_SessionRequest:
         return true
@@ -2430,6 +2525,16 @@ void monitor_msg_format_into(const struct monitor_msg *m, struct mpl_fmt *fmt, i
         mpl_fmt_bytes(fmt, indent, "methods", v->methods);
         break;
     }
+    case monitor_msg_Monitor_BannerRequest: {
+        mpl_fmt_u64(fmt, indent, "type", m->type);
+        break;
+    }
+    case monitor_msg_Monitor_BannerAnswer: {
+        const struct monitor_msg_Monitor_BannerAnswer *v = &m->u.Monitor_BannerAnswer;
+        mpl_fmt_u64(fmt, indent, "type", m->type);
+        mpl_fmt_bytes(fmt, indent, "text", v->text);
+        break;
+    }
     case monitor_msg_Monitor_SessionRequest: {
         const struct monitor_msg_Monitor_SessionRequest *v = &m->u.Monitor_SessionRequest;
         mpl_fmt_u64(fmt, indent, "type", m->type);
@@ -2581,6 +2686,10 @@ const char *monitor_msg_kind_name(enum monitor_msg_kind kind)
         return "Monitor_KbdintRespondRequest";
     case monitor_msg_Monitor_KbdintRespondAnswer:
         return "Monitor_KbdintRespondAnswer";
+    case monitor_msg_Monitor_BannerRequest:
+        return "Monitor_BannerRequest";
+    case monitor_msg_Monitor_BannerAnswer:
+        return "Monitor_BannerAnswer";
     case monitor_msg_Monitor_SessionRequest:
         return "Monitor_SessionRequest";
     case monitor_msg_Monitor_SessionAnswer:
@@ -2781,6 +2890,16 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
     v->methods = mpl_sample_namelist(s);
         break;
     }
+    case monitor_msg_Monitor_BannerRequest: {
+    m->type = 22;
+        break;
+    }
+    case monitor_msg_Monitor_BannerAnswer: {
+    struct monitor_msg_Monitor_BannerAnswer *v = &m->u.Monitor_BannerAnswer;
+    m->type = 23;
+    v->text = mpl_sample_string(s, 0, UINT64_C(65536));
+        break;
+    }
     case monitor_msg_Monitor_SessionRequest: {
     struct monitor_msg_Monitor_SessionRequest *v = &m->u.Monitor_SessionRequest;
     m->type = 30;
@@ -2904,6 +3023,8 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
            || (m->type == 19)
            || (m->type == 20)
            || (m->type == 21)
+           || (m->type == 22)
+           || (m->type == 23)
            || (m->type == 30)
            || (m->type == 31)
            || (m->type == 32)
@@ -3817,7 +3938,7 @@ const struct mpl_packet_info monitor_packets[] = {
         .state_names = monitor_msg_state_names,
         .nstate = 0,
         .size = sizeof(struct monitor_msg),
-        .nkinds = 27,
+        .nkinds = 29,
         .kind_name = monitor_msg_g_kind_name,
         .kind_of = monitor_msg_g_kind_of,
         .dump = monitor_msg_dump,

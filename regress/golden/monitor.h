@@ -11,6 +11,7 @@
 #define MONITOR_MONITOR_MAX_BODY 262144
 #define MONITOR_MONITOR_MAX_FDS 3
 #define MONITOR_MAX_HASH_LEN 64
+#define MONITOR_MAX_BANNER_LEN 65536
 #define MONITOR_SESSION_SHELL 0
 #define MONITOR_SESSION_EXEC 1
 #define MONITOR_SESSION_SUBSYSTEM 2
@@ -33,6 +34,8 @@ enum monitor_statecall {
     Receive_Monitor_KbdintStartAnswer,
     Receive_Monitor_KbdintRespondRequest,
     Receive_Monitor_KbdintRespondAnswer,
+    Receive_Monitor_BannerRequest,
+    Receive_Monitor_BannerAnswer,
     Receive_Monitor_SessionRequest,
     Receive_Monitor_SessionAnswer,
     Receive_Monitor_WindowChangeRequest,
@@ -60,6 +63,8 @@ enum monitor_statecall {
     Transmit_Monitor_KbdintStartAnswer,
     Transmit_Monitor_KbdintRespondRequest,
     Transmit_Monitor_KbdintRespondAnswer,
+    Transmit_Monitor_BannerRequest,
+    Transmit_Monitor_BannerAnswer,
     Transmit_Monitor_SessionRequest,
     Transmit_Monitor_SessionAnswer,
     Transmit_Monitor_WindowChangeRequest,
@@ -72,10 +77,10 @@ enum monitor_statecall {
     Transmit_Monitor_Log,
     Transmit_Monitor_Unknown,
 };
-#define MONITOR_STATECALL_COUNT 54
+#define MONITOR_STATECALL_COUNT 58
 const char *monitor_statecall_name(enum monitor_statecall sc);
 
-/* ---- packet monitor_frame (sshd/proto/monitor.mpl:21) ---- */
+/* ---- packet monitor_frame (sshd/proto/monitor.mpl:24) ---- */
 
 struct monitor_frame {
     uint32_t body_len;            /* uint32 */
@@ -96,7 +101,7 @@ int monitor_frame_read_array(struct mpl_reader *r, uint64_t count, struct mpl_by
     struct mpl_error *err);
 int monitor_frame_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- message packet monitor_msg (sshd/proto/monitor.mpl:26) ---- */
+/* ---- message packet monitor_msg (sshd/proto/monitor.mpl:29) ---- */
 
 enum monitor_msg_kind {
     monitor_msg_Monitor_HostkeysRequest,
@@ -115,6 +120,8 @@ enum monitor_msg_kind {
     monitor_msg_Monitor_KbdintStartAnswer,
     monitor_msg_Monitor_KbdintRespondRequest,
     monitor_msg_Monitor_KbdintRespondAnswer,
+    monitor_msg_Monitor_BannerRequest,
+    monitor_msg_Monitor_BannerAnswer,
     monitor_msg_Monitor_SessionRequest,
     monitor_msg_Monitor_SessionAnswer,
     monitor_msg_Monitor_WindowChangeRequest,
@@ -127,7 +134,7 @@ enum monitor_msg_kind {
     monitor_msg_Monitor_Log,
     monitor_msg_Monitor_Unknown,
 };
-#define MONITOR_MSG_KIND_COUNT 27
+#define MONITOR_MSG_KIND_COUNT 29
 
 struct monitor_msg_Monitor_HostkeysAnswer {
     struct mpl_bytes keys;        /* array of monitor_key_entry */
@@ -208,6 +215,10 @@ struct monitor_msg_Monitor_KbdintRespondAnswer {
     bool authenticated;           /* boolean */
     bool partial;                 /* boolean */
     struct mpl_bytes methods;     /* name-list */
+};
+
+struct monitor_msg_Monitor_BannerAnswer {
+    struct mpl_bytes text;        /* string32 */
 };
 
 struct monitor_msg_Monitor_SessionRequest {
@@ -300,6 +311,7 @@ struct monitor_msg {
         struct monitor_msg_Monitor_KbdintStartAnswer Monitor_KbdintStartAnswer;
         struct monitor_msg_Monitor_KbdintRespondRequest Monitor_KbdintRespondRequest;
         struct monitor_msg_Monitor_KbdintRespondAnswer Monitor_KbdintRespondAnswer;
+        struct monitor_msg_Monitor_BannerAnswer Monitor_BannerAnswer;
         struct monitor_msg_Monitor_SessionRequest Monitor_SessionRequest;
         struct monitor_msg_Monitor_SessionAnswer Monitor_SessionAnswer;
         struct monitor_msg_Monitor_WindowChangeRequest Monitor_WindowChangeRequest;
@@ -333,7 +345,7 @@ int monitor_msg_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_err
 enum monitor_statecall monitor_msg_receive_statecall(enum monitor_msg_kind kind);
 enum monitor_statecall monitor_msg_transmit_statecall(enum monitor_msg_kind kind);
 
-/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:144) ---- */
+/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:152) ---- */
 
 struct monitor_key_entry {
     struct mpl_bytes public_key;  /* string32 */
@@ -353,7 +365,7 @@ int monitor_key_entry_read_array(struct mpl_reader *r, uint64_t count, struct mp
     struct mpl_error *err);
 int monitor_key_entry_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:148) ---- */
+/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:156) ---- */
 
 struct monitor_prompt {
     struct mpl_bytes prompt;      /* string32 */
@@ -374,7 +386,7 @@ int monitor_prompt_read_array(struct mpl_reader *r, uint64_t count, struct mpl_b
     struct mpl_error *err);
 int monitor_prompt_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_response (sshd/proto/monitor.mpl:153) ---- */
+/* ---- packet monitor_response (sshd/proto/monitor.mpl:161) ---- */
 
 struct monitor_response {
     struct mpl_bytes response;    /* string32 */
@@ -394,7 +406,7 @@ int monitor_response_read_array(struct mpl_reader *r, uint64_t count, struct mpl
     struct mpl_error *err);
 int monitor_response_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_env (sshd/proto/monitor.mpl:157) ---- */
+/* ---- packet monitor_env (sshd/proto/monitor.mpl:165) ---- */
 
 struct monitor_env {
     struct mpl_bytes name;        /* string32 */

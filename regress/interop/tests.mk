@@ -21,6 +21,7 @@ $(B)/regress/interop-$(1): regress/interop/$(1).sh regress/interop/lib.sh $(B)/s
 endef
 
 ifneq ($(wildcard sshd/main.c),)
-INTEROP_SCRIPTS := cmdline demo session algos auth auth-unknown bulk arch arch-user hostile inetd keyopts
+INTEROP_SCRIPTS := cmdline demo session algos auth auth-unknown bulk arch arch-user hostile \
+	inetd keyopts debug include banner
 $(foreach s,$(INTEROP_SCRIPTS),$(eval $(call interop_script,$(s))))
 endif

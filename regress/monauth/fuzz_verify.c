@@ -34,8 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mon_auth_user u;
 	struct mon_auth_key_opts o = { false, NULL };
 	uint8_t session_id[32];
-	const uint8_t *hosts[1] = { key_blob };
-	size_t host_lens[1] = { sizeof(key_blob) };
 	int rc;
 
 	if (!ready) {
@@ -66,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = mon_auth_pubkey_verify(&cfg, &u, session_id, sizeof(session_id),
 					    (const uint8_t *)"ssh-ed25519", 11, key_blob,
 					    sizeof(key_blob), data + 1, size - 1, sig_blob,
-					    sizeof(sig_blob), hosts, host_lens, 1, "192.0.2.1",
+					    sizeof(sig_blob), key_blob, sizeof(key_blob), "192.0.2.1",
 					    NULL, &o);
 	}
 	if (rc != 0 || o.matched || o.line != NULL)

@@ -1,7 +1,8 @@
 /* mon_auth_pubkey_verify: a good signature over the data RFC 4252 §7 names is accepted
- * (Ed25519, ECDSA, RSA with both SHA-2 algorithms, the hostbound method with one of our
- * host keys); a signed blob that differs from what the monitor knows in any one field
- * (session id, user, service, method, has-signature, algorithm, key, host key) is
+ * (Ed25519, ECDSA, RSA with both SHA-2 algorithms, the hostbound method with the host
+ * key of the first key exchange); a signed blob that differs from what the monitor knows
+ * in any one field (session id, user, service, method, has-signature, algorithm, key,
+ * host key: also another of our own keys) is
  * refused, as are a bad signature, another key's signature, a signature of another
  * algorithm, malformed or trailing bytes, and a key that is not authorized. */
 #include "regress/monauth/monauth_test_util.h"
@@ -14,6 +15,7 @@ struct vt {
 	struct fixture f;
 	struct user_key ed, rsa, ec, stranger, host, host2;
 	uint8_t session_id[32];
+	const struct user_key *session_host;	/* signed the first exchange (NULL: none) */
 };
 
 /* What the client signs, with each field settable. */
@@ -44,6 +46,7 @@ static int setup(void **state)
 	user_key_make(&v->host2, PUBKEY_ECDSA, 256);
 	for (size_t i = 0; i < sizeof(v->session_id); i++)
 		v->session_id[i] = (uint8_t)(i * 7 + 1);
+	v->session_host = &v->host;
 	snprintf(text, sizeof(text), "%s\n%s\n%s\n", v->ed.line, v->rsa.line, v->ec.line);
 	write_file(&v->f, ".ssh/authorized_keys", text, 0600);
 	cfg_set(&v->f, "PermitRootLogin yes");
@@ -117,8 +120,7 @@ static int verify_signed(struct vt *v, const struct req *r, const struct user_ke
 			 int corrupt_sig, size_t extra_bytes)
 {
 	static uint8_t data[16384], sig[SIGBLOB_MAX];
-	const uint8_t *hosts[2] = { v->host.blob, v->host2.blob };
-	size_t host_lens[2] = { v->host.blob_len, v->host2.blob_len };
+	const struct user_key *sh = v->session_host;
 	size_t len = pack_req(r, data);
 	int sig_len;
 
@@ -130,8 +132,9 @@ static int verify_signed(struct vt *v, const struct req *r, const struct user_ke
 		sig[sig_len - 5] ^= 0x10;
 	return mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id, sizeof(v->session_id),
 				      (const uint8_t *)req_alg, strlen(req_alg), req_key->blob,
-				      req_key->blob_len, data, len, sig, (size_t)sig_len, hosts,
-				      host_lens, 2, "192.0.2.1", &v->f.log, &v->f.o);
+				      req_key->blob_len, data, len, sig, (size_t)sig_len,
+				      sh != NULL ? sh->blob : NULL, sh != NULL ? sh->blob_len : 0,
+				      "192.0.2.1", &v->f.log, &v->f.o);
 }
 
 /* The usual case: the request names the key and algorithm it signed with. */
@@ -158,11 +161,12 @@ static void test_good_signatures(void **state)
 	r = good_req(v, &v->ec, "ecdsa-sha2-nistp384");
 	assert_int_equal(verify(v, &r, SIG_ALG_ECDSA_NISTP384), 1);
 	assert_int_equal(v->f.o.line->line_no, 3);
-	/* hostbound, with either of our host keys */
+	/* hostbound, with the host key of the first exchange, whichever of ours it was */
 	r = good_req(v, &v->ed, "ssh-ed25519");
 	r.method = HOSTBOUND;
 	r.host = &v->host;
 	assert_int_equal(verify(v, &r, SIG_ALG_ED25519), 1);
+	v->session_host = &v->host2;
 	r.host = &v->host2;
 	assert_int_equal(verify(v, &r, SIG_ALG_ED25519), 1);
 }
@@ -225,10 +229,20 @@ static void test_one_field_wrong(void **state)
 	REFUSED("algorithm", "signed data's algorithm");
 	r.key = &v->rsa;
 	REFUSED("key", "signed data's key");
-	/* hostbound: a host key that is not ours, or none at all */
+	/* hostbound: a host key that is not ours, another of ours than the one of the
+	 * first exchange (the key of a later exchange), before any exchange, or none at
+	 * all */
 	r.method = HOSTBOUND;
 	r.host = &v->stranger;
-	REFUSED("host key", "host key (not one of ours)");
+	REFUSED("host key", "host key (not the one of the first key exchange)");
+	r.method = HOSTBOUND;
+	r.host = &v->host2;
+	REFUSED("another of our host keys", "host key (not the one of the first key exchange)");
+	r.method = HOSTBOUND;
+	r.host = &v->host;
+	v->session_host = NULL;
+	REFUSED("no exchange yet", "host key (not the one of the first key exchange)");
+	v->session_host = &v->host;
 	r.method = HOSTBOUND;
 	REFUSED("hostbound without host key", "malformed signed data");
 	/* plain publickey with a host key appended: trailing bytes */
@@ -296,7 +310,7 @@ static void test_malformed(void **state)
 		assert_int_equal(mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id, 32,
 							(const uint8_t *)"ssh-ed25519", 11,
 							v->ed.blob, v->ed.blob_len, copy, cut,
-							sig, (size_t)sig_len, NULL, NULL, 0,
+							sig, (size_t)sig_len, NULL, 0,
 							"::1", &v->f.log, &v->f.o), 0);
 		free(copy);
 	}
@@ -305,27 +319,27 @@ static void test_malformed(void **state)
 	assert_int_equal(mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id, 32,
 						(const uint8_t *)"ssh-ed25519", 11, v->ed.blob,
 						v->ed.blob_len, data, len, sig, (size_t)sig_len,
-						NULL, NULL, 0, "::1", &v->f.log, &v->f.o), 0);
+						NULL, 0, "::1", &v->f.log, &v->f.o), 0);
 	/* a signature blob that is not one */
 	data[3] = 32;
 	assert_int_equal(mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id, 32,
 						(const uint8_t *)"ssh-ed25519", 11, v->ed.blob,
-						v->ed.blob_len, data, len, sig, 10, NULL, NULL, 0,
+						v->ed.blob_len, data, len, sig, 10, NULL, 0,
 						"::1", &v->f.log, &v->f.o), 0);
 	assert_int_equal(mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id, 32,
 						(const uint8_t *)"ssh-ed25519", 11, v->ed.blob,
 						v->ed.blob_len, data, len, sig, (size_t)sig_len,
-						NULL, NULL, 0, "::1", &v->f.log, &v->f.o), 1);
+						NULL, 0, "::1", &v->f.log, &v->f.o), 1);
 	/* arguments */
 	assert_int_equal(mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id, 0,
 						(const uint8_t *)"ssh-ed25519", 11, v->ed.blob,
 						v->ed.blob_len, data, len, sig, (size_t)sig_len,
-						NULL, NULL, 0, "::1", &v->f.log, &v->f.o), -EINVAL);
+						NULL, 0, "::1", &v->f.log, &v->f.o), -EINVAL);
 	assert_int_equal(mon_auth_pubkey_verify(&v->f.cfg, &v->f.u, v->session_id,
 						MON_AUTH_MAX_SESSION_ID + 1,
 						(const uint8_t *)"ssh-ed25519", 11, v->ed.blob,
 						v->ed.blob_len, data, len, sig, (size_t)sig_len,
-						NULL, NULL, 0, "::1", &v->f.log, &v->f.o), -EINVAL);
+						NULL, 0, "::1", &v->f.log, &v->f.o), -EINVAL);
 }
 
 /* The codec's own packing of the signed data is what the client signs: the two agree. */

@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +54,7 @@ struct fx {
 	int status;		/* the loop's process, once reaped */
 	char logtext[1 << 16];
 	uint8_t h[32];		/* the exchange hash this "connection" signs */
+	bool no_setid_caps;	/* the monitor runs without CAP_SETUID/CAP_SETGID */
 };
 
 static void write_text(const char *path, const char *text, mode_t mode)
@@ -61,6 +64,15 @@ static void write_text(const char *path, const char *text, mode_t mode)
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	assert_int_equal(fchmod(fd, mode), 0);
 	close(fd);
+}
+
+/* The fixture's user key in the AuthorizedKeysFile, alone. */
+static void authorize_user_key(const struct fx *f)
+{
+	char line[sizeof(f->user_line) + 2];
+
+	snprintf(line, sizeof(line), "%s\n", f->user_line);
+	write_text(f->ak_path, line, 0600);
 }
 
 static int setup(void **state)
@@ -121,6 +133,21 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Takes CAP_SETUID and CAP_SETGID out of this (root) process's effective set: it stays
+ * root, but taking a user's ids to read their authorized_keys fails, the one internal
+ * error of a key check a test can cause from outside. */
+static int drop_setid_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return -errno;
+	data[0].effective &= ~((1u << CAP_SETUID) | (1u << CAP_SETGID));
+	return syscall(SYS_capset, &hdr, data) != 0 ? -errno : 0;
+}
+
 /* Runs monitor_loop in a child process with a configuration made of `lines` (sshd_config
  * lines, NULL-terminated), the HostKeys and the AuthorizedKeysFile of the fixture
  * added unless no_keys. */
@@ -157,6 +184,8 @@ static void start_monitor(struct fx *f, const char *const *lines, bool no_keys)
 		for (size_t i = 0; lines != NULL && lines[i] != NULL; i++)
 			if (sshd_config_parse_option(&cfg, lines[i], NULL) != 0)
 				_exit(103);
+		if (f->no_setid_caps && drop_setid_caps() < 0)
+			_exit(104);
 		ctx.cfg = &cfg;
 		ctx.log = &lg;
 		snprintf(ctx.peer_addr, sizeof(ctx.peer_addr), "127.0.0.1");
@@ -231,27 +260,43 @@ static int user(struct fx *f, const char *name, bool *valid)
 			(const uint8_t *)"ssh-connection", 14, valid, methods);
 }
 
-/* The userauth_signed_data of a publickey request for the user key, and its signature
- * (by signer, over the exchange hash of the fixture). */
-static size_t signed_data(struct fx *f, const char *name, uint8_t *out, size_t cap)
+/* The userauth_signed_data of a publickey request for the user key; with a host key
+ * blob, of a publickey-hostbound-v00@openssh.com request naming that key. */
+static size_t signed_data_for(struct fx *f, const char *name, const struct mpl_bytes *host,
+			      uint8_t *out, size_t cap)
 {
 	struct userauth_signed_data sd;
 	struct mpl_writer w;
 	size_t len = 0;
+	struct mpl_bytes key = { f->user_blob, f->user_blob_len };
 
-	userauth_signed_data_init(&sd, userauth_signed_data_Publickey);
+	userauth_signed_data_init(&sd, host != NULL ? userauth_signed_data_Hostbound
+						    : userauth_signed_data_Publickey);
 	sd.session_id = (struct mpl_bytes){ f->h, sizeof(f->h) };
 	sd.msg = 50;
 	sd.user = mpl_bytes_str(name);
 	sd.service = MPL_LIT("ssh-connection");
-	sd.method = MPL_LIT("publickey");
-	sd.u.Publickey.has_signature = true;
-	sd.u.Publickey.algorithm = MPL_LIT("ssh-ed25519");
-	sd.u.Publickey.key = (struct mpl_bytes){ f->user_blob, f->user_blob_len };
+	if (host != NULL) {
+		sd.method = MPL_LIT("publickey-hostbound-v00@openssh.com");
+		sd.u.Hostbound.has_signature = true;
+		sd.u.Hostbound.algorithm = MPL_LIT("ssh-ed25519");
+		sd.u.Hostbound.key = key;
+		sd.u.Hostbound.server_host_key = *host;
+	} else {
+		sd.method = MPL_LIT("publickey");
+		sd.u.Publickey.has_signature = true;
+		sd.u.Publickey.algorithm = MPL_LIT("ssh-ed25519");
+		sd.u.Publickey.key = key;
+	}
 	mpl_writer_init(&w, out, cap, 0, 0);
 	assert_int_equal(userauth_signed_data_pack(&w, &sd, NULL), 0);
 	assert_int_equal(mpl_writer_finish(&w, &len), 0);
 	return len;
+}
+
+static size_t signed_data(struct fx *f, const char *name, uint8_t *out, size_t cap)
+{
+	return signed_data_for(f, name, NULL, out, cap);
 }
 
 static int verify(struct fx *f, const uint8_t *data, size_t len, const uint8_t *signed_over,
@@ -522,8 +567,7 @@ static void test_full_flow(void **state)
 	struct mon_auth_result res;
 	char line[8192];
 
-	snprintf(line, sizeof(line), "%s\n", f->user_line);
-	write_text(f->ak_path, line, 0600);
+	authorize_user_key(f);
 	start_monitor(f, NULL, false);
 
 	host_blobs(f, &blobs);
@@ -683,6 +727,149 @@ static void test_invalid_user(void **state)
 	assert_log(f, "Invalid user no-such-user-msshd from 127.0.0.1 port 40000");
 }
 
+/* An internal failure of a key check (here: the monitor cannot take the user's ids to
+ * read authorized_keys) is not a "no": the connection ends, for a signed request as
+ * for a query, since the monitor's ids may not have been put back. */
+static void test_key_check_error_ends_connection(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	bool valid = false, allowed = true;
+	uint8_t sd[1024];
+	struct mon_auth_result res;
+
+	if (geteuid() != 0)
+		skip();	/* only root switches ids to read the file */
+	authorize_user_key(f);
+	f->no_setid_caps = true;
+
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	size_t n = signed_data(f, f->user, sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), -EPIPE);
+	assert_int_not_equal(stop_monitor(f), 0);
+	assert_log(f, "Could not take the ids of user");
+	assert_log(f, "monitor: signature check failed");
+	assert_true(strstr(f->logtext, "Accepted publickey") == NULL);
+
+	unlink(f->log_path);
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11,
+					  f->user_blob, f->user_blob_len, &allowed), -EPIPE);
+	assert_int_not_equal(stop_monitor(f), 0);
+	assert_log(f, "monitor: key check failed");
+}
+
+/* publickey-hostbound: the request must name the host key that signed the first key
+ * exchange (OpenSSH's initial_hostkey), not another of ours, even one that signed a
+ * later exchange. */
+static void test_hostbound_first_exchange_key(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	bool valid = false;
+	uint8_t sd[2048];
+	struct mon_auth_result res;
+	char line[8192];
+
+	authorize_user_key(f);
+	start_monitor(f, NULL, false);
+	host_blobs(f, &blobs);
+	/* the first exchange is signed by the second key (ECDSA) */
+	assert_true(sign(f, &blobs[1], "ecdsa-sha2-nistp256") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	/* the other one of ours: refused, and the monitor goes on */
+	size_t n = signed_data_for(f, f->user, &blobs[0], sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_false(res.authenticated);
+	/* a re-key signed by that other key does not make it the session's */
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_false(res.authenticated);
+	/* the key of the first exchange */
+	n = signed_data_for(f, f->user, &blobs[1], sd, sizeof(sd));
+	assert_int_equal(verify(f, sd, n, sd, n, &res), 0);
+	assert_true(res.authenticated);
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "host key (not the one of the first key exchange)");
+	snprintf(line, sizeof(line), "Accepted publickey for %s from 127.0.0.1", f->user);
+	assert_log(f, line);
+}
+
+/* Banner: the monitor reads the file for the net child, once, after the exchange is
+ * signed and before authentication; "none" is answered with an empty text. */
+static void test_banner(void **state)
+{
+	struct fx *f = *state;
+	const struct mpl_bytes *blobs;
+	char path[256], line[512], *text = NULL;
+	const char *lines[] = { line, NULL };
+	size_t len = 0;
+	bool valid;
+
+	snprintf(path, sizeof(path), "%s/banner", f->dir);
+	write_text(path, "Authorized uses only.\n", 0644);
+	snprintf(line, sizeof(line), "Banner %s", path);
+
+	/* before the signature: refused */
+	start_monitor(f, lines, false);
+	assert_int_equal(mon_banner(f->mc, &text, &len), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
+
+	/* after it: the text, once */
+	unlink(f->log_path);
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), 0);
+	assert_int_equal(mon_banner(f->mc, &text, &len), 0);
+	assert_non_null(text);
+	assert_int_equal(len, 22);
+	assert_string_equal(text, "Authorized uses only.\n");
+	free(text);
+	assert_int_equal(mon_banner(f->mc, &text, &len), -EPIPE);
+	assert_null(text);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
+
+	/* Banner none: an empty answer */
+	unlink(f->log_path);
+	snprintf(line, sizeof(line), "Banner none");
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	text = (char *)1;
+	assert_int_equal(mon_banner(f->mc, &text, &len), 0);
+	assert_null(text);
+	assert_int_equal(len, 0);
+	assert_int_equal(stop_monitor(f), 0);
+}
+
+/* After authentication the banner is no longer asked for (A4). */
+static void test_banner_after_auth_refused(void **state)
+{
+	struct fx *f = *state;
+	char path[256], line[8192], *text = NULL;
+	const char *lines[] = { line, NULL };
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/banner", f->dir);
+	write_text(path, "hello\n", 0644);
+	authorize_user_key(f);
+	snprintf(line, sizeof(line), "Banner %s", path);
+	start_monitor(f, lines, false);
+	authenticate(f);
+	assert_int_equal(mon_banner(f->mc, &text, &len), -EPIPE);
+	assert_int_equal(stop_monitor(f), EPROTO);
+	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
+}
+
 /* ---- through privsep: a confined net child speaking to the real loop ---- */
 
 /* The net child's script (in the sandbox): log in and run one command.  Its exit code
@@ -759,8 +946,7 @@ static void test_through_privsep(void **state)
 		o.chroot_dir = chroot_dir;
 		o.user = OS_TEST_USER;
 	}
-	snprintf(line, sizeof(line), "%s\n", f->user_line);
-	write_text(f->ak_path, line, 0600);
+	authorize_user_key(f);
 	assert_int_equal(log_init(&lg, "sshd", LOG_LEVEL_DEBUG3, LOG_DEST_STDERR, 0, -1), 0);
 	assert_int_equal(log_open_file(&lg, f->log_path), 0);
 	assert_int_equal(sandbox_prepare(&o, &plan, &lg), 0);
@@ -833,6 +1019,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_check_error_ends_connection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hostbound_first_exchange_key, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_banner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_banner_after_auth_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);

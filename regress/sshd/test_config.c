@@ -465,6 +465,176 @@ test_include_fanout_is_bounded(void **state)
 	assert_int_not_equal(parse(f, text), 0);
 }
 
+/* What a re-executed child parses: the listener's texts, Includes too, under their
+ * names; the files may have changed or gone since, and are never read again. */
+static void
+test_source_pack_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	struct sshd_config cfg2;
+	struct sshd_config_source src2;
+	char text[512], inc[256], path[256], *blob = NULL, *blob2 = NULL;
+	size_t len = 0, len2 = 0;
+
+	snprintf(inc, sizeof(inc), "MaxAuthTries 3\nInclude %s/b.conf\n", f->dir);
+	write_file(f->dir, "a.conf", inc);
+	write_file(f->dir, "b.conf", "Banner /from-b\n");
+	snprintf(text, sizeof(text), "Include %s/a.conf %s/none-*.conf\nPort 22\n", f->dir,
+	    f->dir);
+	assert_int_equal(parse(f, text), 0);
+	assert_int_equal(f->src.ninc, 3);
+	assert_int_equal(sshd_config_source_pack(&f->src, &blob, &len), 0);
+
+	/* the files change after start-up: one goes, a new one matches the pattern that
+	 * matched nothing */
+	snprintf(path, sizeof(path), "%s/a.conf", f->dir);
+	assert_int_equal(unlink(path), 0);
+	write_file(f->dir, "b.conf", "Banner /changed\n");
+	write_file(f->dir, "none-x.conf", "Port 99\n");
+
+	sshd_config_init(&cfg2);
+	sshd_config_source_init(&src2);
+	assert_int_equal(sshd_config_source_unpack(&src2, blob, len, &f->log), 0);
+	assert_string_equal(src2.name, "t.conf");
+	assert_int_equal(src2.len, strlen(text));
+	assert_int_equal(src2.ninc, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(src2.inc[i].selector, f->src.inc[i].selector);
+		if (f->src.inc[i].filename == NULL) {
+			assert_null(src2.inc[i].filename);
+		} else {
+			assert_string_equal(src2.inc[i].filename, f->src.inc[i].filename);
+			assert_int_equal(src2.inc[i].len, f->src.inc[i].len);
+		}
+	}
+	assert_int_equal(sshd_config_parse(&cfg2, &src2, &f->log), 0);
+	assert_int_equal(cfg2.max_authtries, 3);
+	assert_string_equal(cfg2.banner, "/from-b");
+	assert_int_equal(cfg2.nports, 1);
+	assert_int_equal(cfg2.ports[0], 22);
+	assert_int_equal(src2.ninc, 3);		/* nothing was read */
+	/* the format is canonical: packing what was unpacked gives the same bytes */
+	assert_int_equal(sshd_config_source_pack(&src2, &blob2, &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(blob2, blob, len);
+	free(blob);
+	free(blob2);
+	sshd_config_free(&cfg2);
+	sshd_config_source_free(&src2);
+}
+
+/* An unpacked source never reads a file: an Include it does not hold is an error with
+ * the file and line, and errors in an included text name that file. */
+static void
+test_source_frozen_includes(void **state)
+{
+	struct fixture *f = *state;
+	struct sshd_config_source src2;
+	char text[256], *blob = NULL;
+	size_t len = 0;
+
+	write_file(f->dir, "x.conf", "Port 7\n");
+	snprintf(text, sizeof(text), "Port 22\nInclude %s/x.conf\n", f->dir);
+	/* as if the listener had not parsed it: the cache is empty */
+	assert_int_equal(sshd_config_source_set(&f->src, "main.conf", text, strlen(text),
+	    &f->log), 0);
+	assert_int_equal(sshd_config_source_pack(&f->src, &blob, &len), 0);
+	sshd_config_source_init(&src2);
+	assert_int_equal(sshd_config_source_unpack(&src2, blob, len, &f->log), 0);
+	free(blob);
+	assert_int_not_equal(sshd_config_parse(&f->cfg, &src2, &f->log), 0);
+	assert_non_null(strstr(f->cap.text, "main.conf:2: Include"));
+	assert_non_null(strstr(f->cap.text, "was not read when the server started"));
+	assert_int_equal(src2.ninc, 0);
+	sshd_config_source_free(&src2);
+
+	/* a bad line in an included text is reported under that file's name */
+	sshd_config_source_free(&f->src);
+	sshd_config_source_init(&f->src);
+	write_file(f->dir, "x.conf", "Port 7\n");
+	assert_int_equal(parse(f, text), 0);
+	free(f->src.inc[0].text);
+	f->src.inc[0].text = strdup("Port 7\n\tJunk\n");
+	assert_non_null(f->src.inc[0].text);
+	f->src.inc[0].len = strlen(f->src.inc[0].text);
+	assert_int_equal(sshd_config_source_pack(&f->src, &blob, &len), 0);
+	sshd_config_source_init(&src2);
+	assert_int_equal(sshd_config_source_unpack(&src2, blob, len, &f->log), 0);
+	free(blob);
+	sshd_config_free(&f->cfg);
+	sshd_config_init(&f->cfg);
+	f->cap.len = 0;
+	f->cap.text[0] = '\0';
+	assert_int_not_equal(sshd_config_parse(&f->cfg, &src2, &f->log), 0);
+	assert_non_null(strstr(f->cap.text, "x.conf:2: no argument after keyword \"Junk\""));
+	sshd_config_source_free(&src2);
+}
+
+/* Bytes that are not a packed source are refused whole, the source left as it was. */
+static void
+test_source_unpack_malformed(void **state)
+{
+	struct fixture *f = *state;
+	struct sshd_config_source src2;
+	char text[256], *blob = NULL, *copy;
+	size_t len = 0;
+
+	write_file(f->dir, "x.conf", "Port 7\n");
+	snprintf(text, sizeof(text), "Include %s/x.conf %s/no-*.conf\n", f->dir, f->dir);
+	assert_int_equal(parse(f, text), 0);
+	assert_int_equal(sshd_config_source_pack(&f->src, &blob, &len), 0);
+	assert_non_null(copy = malloc(len + 1));
+
+	sshd_config_source_init(&src2);
+	assert_int_equal(sshd_config_source_set(&src2, "keep", "Port 1\n", 7, &f->log), 0);
+	/* every truncation */
+	for (size_t cut = 0; cut < len; cut++) {
+		memcpy(copy, blob, cut);
+		assert_int_equal(sshd_config_source_unpack(&src2, copy, cut, &f->log), -EBADMSG);
+		assert_string_equal(src2.name, "keep");
+	}
+	/* a trailing byte */
+	memcpy(copy, blob, len);
+	copy[len] = 'x';
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len + 1, &f->log), -EBADMSG);
+	/* the magic */
+	copy[0] ^= 1;
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	copy[0] ^= 1;
+	/* the main name's length: larger than what is left, then 0xffffffff */
+	size_t name_at = strlen("msshd-config-source-1\n");
+	copy[name_at + 2] = 0x7f;
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	memset(copy + name_at, 0xff, 4);
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	memcpy(copy, blob, len);
+	/* a NUL in the name */
+	copy[name_at + 4] = '\0';
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	memcpy(copy, blob, len);
+	/* the Include count: more than there are, and over the bound */
+	size_t count_at = name_at + 4 + strlen("t.conf") + 4 + strlen(text);
+	assert_int_equal((unsigned char)copy[count_at + 3], 2);
+	copy[count_at + 3] = 3;
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	copy[count_at + 2] = 0x10;
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	memcpy(copy, blob, len);
+	/* the "a file matched" byte is 0 or 1 only */
+	size_t flag_at = count_at + 4 + 4 + strlen(f->src.inc[0].selector);
+	assert_int_equal(copy[flag_at], 1);
+	copy[flag_at] = 2;
+	assert_int_equal(sshd_config_source_unpack(&src2, copy, len, &f->log), -EBADMSG);
+	assert_string_equal(src2.name, "keep");
+	assert_non_null(strstr(f->cap.text, "configuration from the listener: malformed"));
+	/* and the bytes as packed are fine */
+	assert_int_equal(sshd_config_source_unpack(&src2, blob, len, &f->log), 0);
+	assert_string_equal(src2.name, "t.conf");
+	free(copy);
+	free(blob);
+	sshd_config_source_free(&src2);
+}
+
 static void
 test_match_pass(void **state)
 {
@@ -756,6 +926,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_include_errors_propagate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_include_loop_is_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_include_fanout_is_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_pack_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_frozen_includes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_unpack_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_negated_network, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_missing_field, setup, teardown),

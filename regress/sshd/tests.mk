@@ -27,3 +27,5 @@ $(eval $(call sshd_config_script,sshd-config-vs-openssh))
 # clang build compiles only what it runs.
 SSHD_CONFIG_SRCS := $(sort $(wildcard sshd/config*.c)) sshd/cmdline.c
 $(eval $(call fuzz_target,fuzz_sshd_config,regress/fuzz/fuzz_sshd_config.c $(SSHD_CONFIG_SRCS),))
+# The configuration a re-executed child reads from the listener (config_source_wire.c).
+$(eval $(call fuzz_target,fuzz_config_source,regress/sshd/fuzz_config_source.c $(SSHD_CONFIG_SRCS),))

@@ -12,6 +12,9 @@ const MONITOR_MAX_BODY = 262144;
 const MONITOR_MAX_FDS = 3;
 /* The largest hash a host key signs: SHA-512. */
 const MAX_HASH_LEN = 64;
+/* The largest Banner file sent (OpenSSH reads up to 1 MiB, but a client takes no packet
+ * over 256 KiB; a larger file is not sent). */
+const MAX_BANNER_LEN = 65536;
 
 /* Session kinds of SessionRequest. */
 const SESSION_SHELL = 0;
@@ -84,6 +87,11 @@ message packet monitor_msg {
         authenticated: boolean;
         partial: boolean;
         methods: name-list;
+    /* the Banner file's text (empty: none), read by the monitor: the net child opens
+     * no file */
+    |22:"Monitor_BannerRequest" -> ();
+    |23:"Monitor_BannerAnswer" ->
+        text: string32 max(MAX_BANNER_LEN);
 
     /* post-auth: user-side resources come back as file descriptors */
     |30:"Monitor_SessionRequest" ->

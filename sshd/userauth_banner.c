@@ -1,0 +1,41 @@
+/* The userauth banner.  See userauth_banner.h. */
+#include "sshd/userauth_banner.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sshd/mon_client.h"
+
+/* How long a full send queue may be flushed for the banner (it goes out before any
+ * answer, so the queue is all but empty: this only bounds a client that reads nothing). */
+#define BANNER_SEND_TIMEOUT_MS 10000
+
+int userauth_banner_send(struct conn *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	if (c == NULL)
+		return -EINVAL;
+	/* no question to the monitor when there is nothing to ask for */
+	if (c->cfg == NULL || c->cfg->banner == NULL || strcasecmp(c->cfg->banner, "none") == 0)
+		return 0;
+	int rc = mon_banner(c->mon, &text, &len);
+	if (rc < 0)
+		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION, "monitor: %s",
+				       strerror(-rc));
+	if (len == 0)
+		return 0;
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Auth_Banner);
+	m.u.Auth_Banner.message = (struct mpl_bytes){ (const uint8_t *)text, len };
+	m.u.Auth_Banner.language = MPL_LIT("");
+	rc = conn_send_now(c, &m, NULL, BANNER_SEND_TIMEOUT_MS);
+	free(text);
+	if (rc < 0)
+		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
+				       "cannot send the banner: %s", strerror(-rc));
+	return 0;
+}
