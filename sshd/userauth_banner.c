@@ -8,10 +8,6 @@
 
 #include "sshd/mon_client.h"
 
-/* How long a full send queue may be flushed for the banner (it goes out before any
- * answer, so the queue is all but empty: this only bounds a client that reads nothing). */
-#define BANNER_SEND_TIMEOUT_MS 10000
-
 int userauth_banner_send(struct conn *c)
 {
 	char *text = NULL;
@@ -32,7 +28,8 @@ int userauth_banner_send(struct conn *c)
 	ssh_msg_init(&m, ssh_msg_Auth_Banner);
 	m.u.Auth_Banner.message = (struct mpl_bytes){ (const uint8_t *)text, len };
 	m.u.Auth_Banner.language = MPL_LIT("");
-	rc = conn_send_now(c, &m, NULL, BANNER_SEND_TIMEOUT_MS);
+	/* a reply like the answer it precedes: held, in order, through a key exchange */
+	rc = conn_send_reply(c, &m, NULL);
 	free(text);
 	if (rc < 0)
 		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
