@@ -33,10 +33,10 @@ struct channels;
 #define CONN_USER_MAX 256
 /* Replies held while our key exchange runs: the most messages and payload bytes (a
  * request is answered before the next is read, and the automata bound what is owed:
- * the banner, up to monitor.mpl's MAX_BANNER_LEN of 64 KiB, and one answer, PK_OK the
+ * the banner, up to monitor.mpl's MAX_BANNER_LEN of 192 KiB, and one answer, PK_OK the
  * largest, echoing a key blob of at most 4 KiB). */
 #define CONN_HELD_MAX 8
-#define CONN_HELD_BYTES (80u << 10)
+#define CONN_HELD_BYTES ((192u + 16u) << 10)
 /* How long a reply may wait for a full send queue to drain. */
 #define CONN_REPLY_WAIT_MS 5000
 

@@ -2,7 +2,7 @@
  * opens no file.  As OpenSSH's auth2_read_banner: read as root at the first
  * authentication request of each connection (so an edited banner shows on the next
  * connection), an empty or unreadable file means no banner, and so does a file above the
- * size limit (not a truncated banner).  The limit is MONITOR_MAX_BANNER_LEN (64 KiB):
+ * size limit (not a truncated banner).  The limit is MONITOR_MAX_BANNER_LEN (192 KiB):
  * OpenSSH takes up to 1 MiB, but no client accepts a packet over 256 KiB. */
 #include <errno.h>
 #include <fcntl.h>

@@ -879,7 +879,7 @@ static int monitor_msg_read_Monitor_BannerAnswer(struct mpl_reader *r, struct mo
     /* text: string32, bounded */
     at = mpl_reader_offset(r);
     rc = mpl_read_string(r, &v->text);
-    if (rc == 0 && v->text.len > UINT64_C(65536))
+    if (rc == 0 && v->text.len > UINT64_C(196608))
         rc = -ERANGE;
     if (rc < 0)
         return mpl_fail(err, rc, "monitor_msg.Monitor_BannerAnswer.text", at);
@@ -1681,7 +1681,7 @@ static int monitor_msg_write_Monitor_BannerAnswer(struct mpl_writer *w, const st
     if (mpl_write_u8(w, 23) < 0)
         return mpl_pack_fail(w, err, w->err, "monitor_msg.type");
     /* text: string32, bounded */
-    if (v->text.len > UINT64_C(65536))
+    if (v->text.len > UINT64_C(196608))
         return mpl_pack_fail(w, err, -EINVAL, "monitor_msg.Monitor_BannerAnswer.text");
     if (mpl_write_string(w, v->text.ptr, v->text.len) < 0)
         return mpl_pack_fail(w, err, w->err, "monitor_msg.Monitor_BannerAnswer.text");
@@ -2897,7 +2897,7 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
     case monitor_msg_Monitor_BannerAnswer: {
     struct monitor_msg_Monitor_BannerAnswer *v = &m->u.Monitor_BannerAnswer;
     m->type = 23;
-    v->text = mpl_sample_string(s, 0, UINT64_C(65536));
+    v->text = mpl_sample_string(s, 0, UINT64_C(196608));
         break;
     }
     case monitor_msg_Monitor_SessionRequest: {

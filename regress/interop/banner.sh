@@ -1,7 +1,7 @@
 #!/bin/sh
 # Banner: the stock client shows the text of sshd_config's Banner file before it
 # authenticates (SSH_MSG_USERAUTH_BANNER, read by the monitor at each connection, so an
-# edited file shows on the next one); "none", a missing file and a file over the 64 KiB
+# edited file shows on the next one); "none", a missing file and a file over the 192 KiB
 # limit send nothing, and the login goes on in each case.
 # Usage: banner.sh SSHD RAWCLIENT
 set -u
@@ -46,13 +46,13 @@ rm -f "$BANNER"
 login_banner "a missing file: no banner, the login goes on" ""
 
 # the largest banner sent, and one byte more
-awk 'BEGIN { for (i = 0; i < 4096; i++) printf "%015d\n", i }' > "$BANNER"
-login_banner "a 64 KiB banner arrives" "000000000000000"
-[ "$(grep -c '^[0-9]\{15\}$' "$T/err")" -eq 4096 ] && pass "whole" ||
-	fail "whole" "$(grep -c '^[0-9]\{15\}$' "$T/err") of 4096 lines"
+awk 'BEGIN { for (i = 0; i < 12288; i++) printf "%015d\n", i }' > "$BANNER"
+login_banner "a 192 KiB banner arrives" "000000000000000"
+[ "$(grep -c '^[0-9]\{15\}$' "$T/err")" -eq 12288 ] && pass "whole" ||
+	fail "whole" "$(grep -c '^[0-9]\{15\}$' "$T/err") of 12288 lines"
 printf 'x' >> "$BANNER"
-login_banner "over 64 KiB: no banner, the login goes on" ""
-grep -q "is larger than 65536 bytes: not sent" "$SSHD_LOG" &&
+login_banner "over 192 KiB: no banner, the login goes on" ""
+grep -q "is larger than 196608 bytes: not sent" "$SSHD_LOG" &&
 	pass "the oversized file is logged" || fail "the oversized file is logged"
 
 start_sshd "Banner none" || { fail "sshd starts with Banner none"; finish; }

@@ -12,9 +12,9 @@ const MONITOR_MAX_BODY = 262144;
 const MONITOR_MAX_FDS = 3;
 /* The largest hash a host key signs: SHA-512. */
 const MAX_HASH_LEN = 64;
-/* The largest Banner file sent (OpenSSH reads up to 1 MiB, but a client takes no packet
- * over 256 KiB; a larger file is not sent). */
-const MAX_BANNER_LEN = 65536;
+/* The largest Banner file sent: OpenSSH reads up to 1 MiB, but a client takes no packet
+ * over 256 KiB, and this message must fit MONITOR_MAX_BODY; a larger file is not sent. */
+const MAX_BANNER_LEN = 196608;
 
 /* Session kinds of SessionRequest. */
 const SESSION_SHELL = 0;
