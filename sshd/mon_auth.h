@@ -27,7 +27,8 @@
  * user and service may not change afterwards; a lookup of another user is refused). */
 struct mon_auth_user {
 	bool valid;			/* exists, may log in (PermitRootLogin, shell, ...) */
-	char name[MON_AUTH_USER_MAX + 1];
+	char name[MON_AUTH_USER_MAX + 1];	/* the account: the request's name up to ':' */
+	char requested[MON_AUTH_USER_MAX + 1];	/* as the client sent it, "user[:style]" */
 	char service[64];
 	uid_t uid;
 	gid_t gid;

@@ -240,7 +240,11 @@ int mon_auth_lookup(const struct sshd_config *cfg, const char *user, size_t user
 	if (peer_addr == NULL)
 		peer_addr = "UNKNOWN";
 	memset(u, 0, sizeof(*u));
-	memcpy(u->name, user, user_len);
+	memcpy(u->requested, user, user_len);
+	/* "user:style" names a BSD auth style, as in OpenSSH; we have none to offer, so the
+	 * style only stays in what the client signs */
+	const char *colon = memchr(user, ':', user_len);
+	memcpy(u->name, user, colon != NULL ? (size_t)(colon - user) : user_len);
 	memcpy(u->service, service, service_len);
 
 	if ((rc = lookup_passwd(u->name, &pw, &buf)) < 0)

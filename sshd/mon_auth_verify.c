@@ -37,7 +37,7 @@ static const char *check_signed_data(const struct userauth_signed_data *sd,
 		return "session id";
 	if (sd->msg != 50)	/* SSH_MSG_USERAUTH_REQUEST; the codec checks it too */
 		return "message number";
-	if (!bytes_eq(sd->user, u->name, strlen(u->name)))
+	if (!bytes_eq(sd->user, u->requested, strlen(u->requested)))
 		return "user";
 	if (!bytes_eq(sd->service, u->service, strlen(u->service)))
 		return "service";

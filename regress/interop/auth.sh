@@ -20,5 +20,8 @@ else
 fi
 expect_out "one wrong key, then the right one, within MaxAuthTries" hi \
 	ssh_run -i "$T/w1" -i "$KEY" -- echo hi
+# "user:style" (a BSD auth style, as OpenSSH's proxy-connect test sends): the account is
+# the part before ':'
+expect_out "user:style logs in as user" "$TUSER" ssh_run -l "$TUSER:style" -- id -un
 
 finish

@@ -46,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&u, 0, sizeof(u));
 	u.valid = true;
 	strcpy(u.name, "fuzz");
+	strcpy(u.requested, "fuzz");
 	strcpy(u.service, "ssh-connection");
 	u.uid = 65534;
 	u.gid = 65534;

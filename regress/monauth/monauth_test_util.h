@@ -59,6 +59,7 @@ static inline void self_user(struct fixture *f)
 	memset(&f->u, 0, sizeof(f->u));
 	f->u.valid = true;
 	snprintf(f->u.name, sizeof(f->u.name), "%s", pw->pw_name);
+	snprintf(f->u.requested, sizeof(f->u.requested), "%s", pw->pw_name);
 	snprintf(f->u.service, sizeof(f->u.service), "ssh-connection");
 	f->u.uid = getuid();
 	f->u.gid = getgid();

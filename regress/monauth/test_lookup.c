@@ -66,6 +66,29 @@ static void test_unknown_user(void **state)
 	assert_true(log_has(f, "Invalid user msshd-no-such-user-x from 192.0.2.7 port 2222"));
 }
 
+/* "user:style" (OpenSSH's BSD auth style): the account is the part before ':', and the
+ * whole name is kept for the comparison with what the client signs. */
+static void test_style(void **state)
+{
+	struct fixture *f = *state;
+	const struct passwd *pw = self();
+	char name[MON_AUTH_USER_MAX + 1], styled[MON_AUTH_USER_MAX + 1];
+
+	snprintf(name, sizeof(name), "%s", pw->pw_name);
+	snprintf(styled, sizeof(styled), "%s:bsdauth", pw->pw_name);
+	cfg_set(f, "UsePAM yes");
+	cfg_set(f, "PermitRootLogin yes");
+	assert_int_equal(lookup(f, styled), 0);
+	assert_true(f->u.valid);
+	assert_string_equal(f->u.name, name);
+	assert_string_equal(f->u.requested, styled);
+	assert_int_equal(f->u.uid, pw->pw_uid);
+	/* an unknown account with a style is the stand-in, named without the style */
+	assert_int_equal(lookup(f, "msshd-no-such-user-x:s"), 0);
+	assert_fake(f, "msshd-no-such-user-x");
+	assert_string_equal(f->u.requested, "msshd-no-such-user-x:s");
+}
+
 static void test_bad_names(void **state)
 {
 	struct fixture *f = *state;
@@ -314,6 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_existing_user, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_user, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_style, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_names, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_permit_root_login, fixture_setup,
 						fixture_teardown),

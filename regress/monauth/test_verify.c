@@ -217,6 +217,11 @@ static void test_one_field_wrong(void **state)
 	REFUSED("user", "signed data's user");
 	r.user = "";
 	REFUSED("empty user", "signed data's user");
+	/* the client signs the name it sent, style and all: the bare account is not it */
+	int n = snprintf(v->f.u.requested, sizeof(v->f.u.requested), "%s:style", v->f.u.name);
+	assert_true(n > 0 && (size_t)n < sizeof(v->f.u.requested));
+	REFUSED("user without its style", "signed data's user");
+	snprintf(v->f.u.requested, sizeof(v->f.u.requested), "%s", v->f.u.name);
 	r.service = "ssh-userauth";
 	REFUSED("service", "signed data's service");
 	r.method = "password";
