@@ -201,6 +201,29 @@ static void plan_free(struct session_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* sshd_config's SetEnv, last so that the administrator's values win over the client's
+ * and the key's (session_build_env lets a later entry replace an earlier one); within
+ * SetEnv the first entry of a name wins, as in OpenSSH. */
+static void plan_setenv(const struct monitor_state *st, struct session_plan *p)
+{
+	const struct sshd_strlist *se = &st->cfg->setenv;
+
+	for (size_t i = 0; i < se->n && p->n_env < SESSION_ENV_MAX; i++) {
+		const char *eq = strchr(se->v[i], '=');
+		if (eq == NULL || eq == se->v[i]) {
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: SetEnv %s: not NAME=VALUE",
+				se->v[i]);
+			continue;
+		}
+		size_t nl = (size_t)(eq - se->v[i]) + 1;	/* "NAME=" */
+		bool earlier = false;
+		for (size_t j = 0; j < i && !earlier; j++)
+			earlier = strncmp(se->v[j], se->v[i], nl) == 0;
+		if (!earlier)
+			p->env[p->n_env++] = se->v[i];
+	}
+}
+
 /* The client's env entries that AcceptEnv lets through, then the key's environment=
  * when PermitUserEnvironment allows it.  Returns 0 or a positive errno for the
  * answer. */
@@ -258,6 +281,7 @@ static uint32_t plan_env(struct monitor_state *st,
 			p->env[p->n_env++] = kv;
 		}
 	}
+	plan_setenv(st, p);
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # authorized_keys options and the session environment, end to end with the stock client:
 # command= (with SSH_ORIGINAL_COMMAND), from=, expiry-time=, environment= (only with
-# PermitUserEnvironment), ForceCommand, AcceptEnv/SendEnv, a shell without a pty, and the
-# login environment (HOME, SHELL, PATH, SSH_CLIENT).
+# PermitUserEnvironment), ForceCommand, AcceptEnv/SendEnv, SetEnv, a shell without a pty,
+# and the login environment (HOME, SHELL, PATH, SSH_CLIENT).
 # Usage: keyopts.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -63,4 +63,13 @@ start_sshd "ForceCommand echo config-forced:\$SSH_ORIGINAL_COMMAND" ||
 keys "command=\"echo key-forced\" $PUB"
 expect_out "ForceCommand wins over command=" "config-forced:echo asked" \
 	ssh_run -- echo asked
+
+# SetEnv: the administrator's value wins over the client's, the first of a name wins
+start_sshd "AcceptEnv LC_MSSHD_*" "SetEnv LC_MSSHD_A=server LC_MSSHD_A=second MSSHD_SET=x" ||
+	{ fail "sshd starts"; finish; }
+keys "$PUB"
+export LC_MSSHD_A=sent
+expect_out "SetEnv wins over the client's AcceptEnv variable; first of a name wins" \
+	"[server][x]" ssh_run -o SendEnv=LC_MSSHD_A -- 'echo "[$LC_MSSHD_A][$MSSHD_SET]"'
+unset LC_MSSHD_A
 finish
