@@ -150,6 +150,8 @@ struct sshd_config {
 	int ip_qos_interactive, ip_qos_bulk;
 	int fingerprint_hash, required_rsa_size, unused_connection_timeout;
 	int debian_banner;
+	int has_match;                  /* a Match line was parsed: per-connection values may
+					   differ from these (the monitor applies them) */
 
 	/* lists */
 	struct sshd_strlist authorized_keys_files;

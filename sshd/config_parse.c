@@ -932,6 +932,7 @@ special(struct cfg_pass *p, struct file_state *f, const struct cfg_keyword *kw,
 		if (r < 0)
 			return -EBADMSG;
 		*activep = (*f->inc_flags & CFG_INC_NEVERMATCH) ? 0 : r;
+		p->c->has_match = 1;
 		/* Includes before the first Match of the top file evaluate their blocks */
 		*f->inc_flags &= ~CFG_INC_MATCH_ONLY;
 		consume_args(a);

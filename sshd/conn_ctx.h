@@ -1,7 +1,8 @@
 /* What both halves of one connection know before the split (DESIGN §1): built by main.c
  * in the per-connection process (or the -i process) and handed to privsep_run as its
  * arg, so that netchild_main (privsep_net.arg) and monitor_loop (privsep_monitor.arg)
- * start from the same facts.  Read-only after privsep_run starts.
+ * start from the same facts.  After the fork each process has its own copy; only the
+ * monitor changes its configuration, applying the Match blocks once the user is known.
  *
  * The host private keys are NOT here: the monitor loads them itself after the fork
  * (monitor_loop), so the net child's address space never holds them. */
@@ -16,7 +17,7 @@
 #define CONN_CTX_ADDR_MAX 64	/* numeric IPv4/IPv6 text, NUL included */
 
 struct sshd_conn_ctx {
-	const struct sshd_config *cfg;		/* finished global configuration */
+	struct sshd_config *cfg;		/* finished global configuration */
 	struct sshd_config_source *src;		/* its text, for Match once the user is known */
 	const struct sshd_algo_sets *algs;	/* what sshd_config_finish resolved against */
 	const struct log_ctx *log;		/* the monitor's log */

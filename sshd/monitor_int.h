@@ -40,7 +40,7 @@ struct monitor_session {
 struct monitor_state {
 	struct privsep_monitor *mon;
 	const struct sshd_conn_ctx *ctx;
-	const struct sshd_config *cfg;
+	struct sshd_config *cfg;	/* ctx's, with the Match blocks applied at the lookup */
 	const struct log_ctx *log;
 	struct monitor_policy policy;
 

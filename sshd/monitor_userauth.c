@@ -24,6 +24,36 @@ static bool pubkey_enabled(const struct monitor_state *st)
 	return st->cfg->pubkey_authentication != 0;
 }
 
+static void config_message(void *arg, enum sshd_log_level level, const char *msg)
+{
+	/* config.h's levels are log.h's, in the same order */
+	log_msg(arg, (enum log_level)level, "%s", msg);
+}
+
+/* The Match blocks for this connection, once the user is known (as OpenSSH's
+ * getpwnamallow, before the account checks, so that Match can change AllowUsers,
+ * PermitRootLogin, ...), for an unknown user too.  The host is the address (UseDNS is
+ * not implemented); criteria the connection lacks (RDomain) are false. */
+static int apply_match(struct monitor_state *st, const uint8_t *user, size_t len)
+{
+	char name[MON_AUTH_USER_MAX + 1];
+	const uint8_t *colon = memchr(user, ':', len);	/* "user:style": the account */
+	size_t n = colon != NULL ? (size_t)(colon - user) : len;
+
+	if (n >= sizeof(name) || memchr(user, '\0', n) != NULL)
+		return -EINVAL;
+	memcpy(name, user, n);
+	name[n] = '\0';
+	const struct sshd_conn_ctx *ctx = st->ctx;
+	struct sshd_conn_info ci = {
+		.user = name, .host = ctx->peer_addr, .address = ctx->peer_addr,
+		.laddress = ctx->local_addr, .lport = ctx->local_port, .test = 1,
+	};
+	struct sshd_config_log cl = { config_message, (void *)st->log };
+	int r = sshd_config_apply_match(st->cfg, ctx->src, &ci, ctx->algs, &cl);
+	return r < 0 ? r : 0;
+}
+
 int monitor_on_user(struct monitor_state *st, const struct monitor_msg *m)
 {
 	const struct monitor_msg_Monitor_UserRequest *q = &m->u.Monitor_UserRequest;
@@ -44,7 +74,13 @@ int monitor_on_user(struct monitor_state *st, const struct monitor_msg *m)
 		return -EPROTO;
 	}
 	if (!st->have_user) {
-		int r = mon_auth_lookup(st->cfg, (const char *)q->user.ptr, q->user.len,
+		int r = apply_match(st, q->user.ptr, q->user.len);
+		if (r < 0) {
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: cannot apply the Match blocks "
+				"for this connection: %s", strerror(-r));
+			return r == -EINVAL ? -EPROTO : r;
+		}
+		r = mon_auth_lookup(st->cfg, (const char *)q->user.ptr, q->user.len,
 					(const char *)q->service.ptr, q->service.len,
 					st->ctx->peer_addr, st->ctx->peer_port, st->log, &st->user);
 		if (r < 0) {

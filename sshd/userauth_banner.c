@@ -15,8 +15,10 @@ int userauth_banner_send(struct conn *c)
 
 	if (c == NULL)
 		return -EINVAL;
-	/* no question to the monitor when there is nothing to ask for */
-	if (c->cfg == NULL || c->cfg->banner == NULL || strcasecmp(c->cfg->banner, "none") == 0)
+	/* no question to the monitor when there is nothing to ask for; with Match blocks
+	 * there may be (only the monitor applies them) */
+	if (c->cfg == NULL || (!c->cfg->has_match && (c->cfg->banner == NULL ||
+						      strcasecmp(c->cfg->banner, "none") == 0)))
 		return 0;
 	int rc = mon_banner(c->mon, &text, &len);
 	if (rc < 0)

@@ -3,6 +3,7 @@
 #   interop_user                       TUSER and a fresh ed25519 key KEY for it
 #   hostkey TYPE [BITS]                a host key file, echo its path
 #   start_sshd [CONFIG-LINES...]       sshd -D -e on a free loopback port: PORT, SSHD_PID
+#                                      (SSHD_CONF_TAIL: lines put last, e.g. Match blocks)
 #   stop_sshd
 #   ssh_run [SSH-OPTIONS...] -- CMD    the stock client, bounded in time
 #   auth_setup                         interop_user, wrong keys w1..w3, a publickey-only sshd
@@ -120,6 +121,8 @@ start_sshd() {
 			*HostKey\ *) ;;
 			*) echo "HostKey $(hostkey ed25519)" ;;
 			esac
+			# Match blocks must come last: they run to the end of the file
+			[ -z "${SSHD_CONF_TAIL:-}" ] || printf '%s\n' "$SSHD_CONF_TAIL"
 		} > "$SSHD_CONF"
 		: > "$SSHD_LOG"
 		"$SSHD" -D -e -f "$SSHD_CONF" </dev/null 2>>"$SSHD_LOG" &
