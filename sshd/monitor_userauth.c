@@ -40,7 +40,9 @@ static int apply_match(struct monitor_state *st, const uint8_t *user, size_t len
 	const uint8_t *colon = memchr(user, ':', len);	/* "user:style": the account */
 	size_t n = colon != NULL ? (size_t)(colon - user) : len;
 
-	if (n >= sizeof(name) || memchr(user, '\0', n) != NULL)
+	if (!st->cfg->has_match)	/* nothing to apply: spare the pass over the text */
+		return 0;
+	if (st->ctx->src == NULL || n >= sizeof(name) || memchr(user, '\0', n) != NULL)
 		return -EINVAL;
 	memcpy(name, user, n);
 	name[n] = '\0';
