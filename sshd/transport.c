@@ -529,6 +529,12 @@ int transport_handle(struct conn *c, const struct ssh_msg *m, const struct packe
 			m->u.Transport_Unimplemented.sequence_number);
 		return 0;
 	case ssh_msg_Transport_Ping: {
+		/* A PING that crossed our re-key KEXINIT: PONG (193) is no transport message
+		 * and may not go out until our NEWKEYS; like OpenSSH, no answer at all. */
+		if (c->tx_kex || c->kex_active) {
+			log_msg(c->log, LOG_LEVEL_DEBUG1, "Won't reply to PING during KEX");
+			return 0;
+		}
 		struct ssh_msg pong;
 		ssh_msg_init(&pong, ssh_msg_Transport_Pong);
 		pong.u.Transport_Pong.data = m->u.Transport_Ping.data;

@@ -1048,6 +1048,50 @@ static void test_success_held_through_rekey(void **state)
 	assert_false(log_has(f, "protocol violation"));
 }
 
+/* A SERVICE_REQUEST the client sent before it saw our re-key KEXINIT (RFC 4253 §7.1
+ * binds a party only from its own KEXINIT on) is taken, and SERVICE_ACCEPT follows the
+ * exchange; before, the transport automaton refused it and the connection ended. */
+static void test_service_request_crosses_rekey(void **state)
+{
+	struct fx *f = *state;
+	our_rekey_starts(f);
+	assert_int_equal(send_service(f, "ssh-userauth"), 0);
+	assert_false(f->c.closing);
+	expect_nothing_more(f);
+	rekey_ends(f);
+	struct ssh_msg m;
+	assert_int_equal(server_next(f, &m, NULL), 1);
+	assert_int_equal(m.kind, ssh_msg_Transport_ServiceAccept);
+	expect_nothing_more(f);
+	/* the auth layer is open as after an undisturbed SERVICE_ACCEPT */
+	mon_user_answer(f, true, "publickey");
+	assert_int_equal(send_none(f, "alice"), 0);
+	expect_failure(f, "publickey", false);
+	assert_false(log_has(f, "protocol violation"));
+}
+
+/* Once the client's KEXINIT is in, it may send only transport messages until its
+ * NEWKEYS: a SERVICE_REQUEST there is still refused, in a re-key of ours as well. */
+static void test_service_request_in_client_kex_refused(void **state)
+{
+	struct fx *f = *state;
+	our_rekey_starts(f);
+	step(f, Receive_Transport_KexInit);
+	struct ssh_msg m, got;
+	ssh_msg_init(&m, ssh_msg_Transport_ServiceRequest);
+	m.u.Transport_ServiceRequest.service = mpl_bytes_str("ssh-userauth");
+	uint8_t buf[64];
+	struct mpl_writer w;
+	size_t len;
+	assert_int_equal(mpl_writer_init(&w, buf, sizeof(buf), 0, 0), 0);
+	assert_int_equal(ssh_msg_pack(&w, &m, NULL), 0);
+	assert_int_equal(mpl_writer_finish(&w, &len), 0);
+	struct packet_in in = { .payload = buf, .len = len, .seqnr = 3 };
+	struct ssh_policy_channel *ch = NULL;
+	assert_int_equal(conn_recv(&f->c, &in, &got, NULL, NULL, &ch), -EPROTO);
+	assert_true(log_has(f, "Receive_Transport_ServiceRequest refused by transport"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,6 +1120,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_monitor_wrong_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_held_through_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_success_held_through_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_request_crosses_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_request_in_client_kex_refused, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
