@@ -554,6 +554,27 @@ static void test_service_request_in_client_rekey_refused(void **state)
 		"protocol violation: received Receive_Transport_ServiceRequest refused by transport"));
 }
 
+/* publickey-hostbound binds the host key of the FIRST exchange: the transport records
+ * it then, and a re-key does not change it. */
+static void test_first_hostkey_recorded(void **state)
+{
+	struct fixture *f = *state;
+	server_up(f, NULL);
+	assert_null(f->c.first_hostkey);
+	cl_send_kexinit(f, false);
+	cl_recv_kexinit(f);
+	assert_int_equal(cl_finish_kex(f, true, INJECT_NONE), 0);
+	assert_int_equal(f->c.first_hostkey_len, f->blobs[0].len);
+	assert_memory_equal(f->c.first_hostkey, f->blobs[0].ptr, f->blobs[0].len);
+	const uint8_t *kept = f->c.first_hostkey;
+	assert_int_equal(transport_rekey(&f->c), 0);
+	cl_recv_kexinit(f);
+	cl_send_kexinit(f, false);
+	assert_int_equal(cl_finish_kex(f, false, INJECT_NONE), 0);
+	assert_ptr_equal(f->c.first_hostkey, kept);
+	assert_memory_equal(f->c.first_hostkey, f->blobs[0].ptr, f->blobs[0].len);
+}
+
 /* ping@openssh.com: PONG with the same data. */
 static void test_ping(void **state)
 {
@@ -662,6 +683,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_service_request_in_client_rekey_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_first_hostkey_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disconnect_received, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_guess_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_matching_kex, setup, teardown),
