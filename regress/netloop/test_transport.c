@@ -497,6 +497,14 @@ static void test_rekey_by_time(void **state)
 	assert_true(f->c.kex_active);
 }
 
+static void cl_send_service_request(struct fixture *f)
+{
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Transport_ServiceRequest);
+	m.u.Transport_ServiceRequest.service = mpl_bytes_str("ssh-userauth");
+	cl_send(f, &m);
+}
+
 /* RFC 4253 §7.1 binds a party from its own KEXINIT on: a client that has not seen our
  * re-key KEXINIT yet may send SERVICE_REQUEST (RekeyLimit tiny: our re-key starts right
  * after the first exchange).  It is taken, SERVICE_ACCEPT follows the client's NEWKEYS;
@@ -509,9 +517,7 @@ static void test_service_request_crosses_our_rekey(void **state)
 	assert_int_equal(userauth_new(&f->c.ua, &f->c), 0);
 	assert_int_equal(transport_rekey(&f->c), 0);
 	assert_true(f->c.tx_kex);
-	ssh_msg_init(&m, ssh_msg_Transport_ServiceRequest);
-	m.u.Transport_ServiceRequest.service = mpl_bytes_str("ssh-userauth");
-	cl_send(f, &m);
+	cl_send_service_request(f);
 	ssh_msg_init(&m, ssh_msg_Transport_Ping);
 	m.u.Transport_Ping.data = mpl_bytes_str("crossed");
 	cl_send(f, &m);
@@ -540,15 +546,12 @@ static void test_service_request_crosses_our_rekey(void **state)
 static void test_service_request_in_client_rekey_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct ssh_msg m;
 	initial_kex(f, INJECT_NONE);
 	assert_int_equal(userauth_new(&f->c.ua, &f->c), 0);
 	assert_int_equal(transport_rekey(&f->c), 0);
 	cl_recv_kexinit(f);
 	cl_send_kexinit(f, false);
-	ssh_msg_init(&m, ssh_msg_Transport_ServiceRequest);
-	m.u.Transport_ServiceRequest.service = mpl_bytes_str("ssh-userauth");
-	cl_send(f, &m);
+	cl_send_service_request(f);
 	assert_int_equal(srv_step(f), -EPROTO);
 	assert_true(nt_log_contains(&f->log,
 		"protocol violation: received Receive_Transport_ServiceRequest refused by transport"));

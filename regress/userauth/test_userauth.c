@@ -388,6 +388,19 @@ static int send_signed(struct fx *f, const char *user)
 	return client_send(f, &m);
 }
 
+static int send_hostbound_query(struct fx *f, const char *user, const uint8_t *hostkey,
+				size_t hostkey_len)
+{
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Auth_Request_HostboundQuery);
+	m.u.Auth_Request_HostboundQuery.user = mpl_bytes_str(user);
+	m.u.Auth_Request_HostboundQuery.service = mpl_bytes_str("ssh-connection");
+	m.u.Auth_Request_HostboundQuery.algorithm = mpl_bytes_str(USER_ALG);
+	m.u.Auth_Request_HostboundQuery.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
+	m.u.Auth_Request_HostboundQuery.server_host_key = (struct mpl_bytes){ hostkey, hostkey_len };
+	return client_send(f, &m);
+}
+
 static int send_hostbound_signed(struct fx *f, const char *user, const uint8_t *hostkey,
 				 size_t hostkey_len)
 {
@@ -603,15 +616,8 @@ static void test_hostbound_query(void **state)
 	f->client_st.auth_method = SSH_AUTH_PUBLICKEY;
 	mon_user_answer(f, true, "publickey");
 	mon_query_answer(f, true);
+	assert_int_equal(send_hostbound_query(f, "alice", HOST_KEY, sizeof(HOST_KEY) - 1), 0);
 	struct ssh_msg m;
-	ssh_msg_init(&m, ssh_msg_Auth_Request_HostboundQuery);
-	m.u.Auth_Request_HostboundQuery.user = mpl_bytes_str("alice");
-	m.u.Auth_Request_HostboundQuery.service = mpl_bytes_str("ssh-connection");
-	m.u.Auth_Request_HostboundQuery.algorithm = mpl_bytes_str(USER_ALG);
-	m.u.Auth_Request_HostboundQuery.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
-	m.u.Auth_Request_HostboundQuery.server_host_key =
-		(struct mpl_bytes){ HOST_KEY, sizeof(HOST_KEY) - 1 };
-	assert_int_equal(client_send(f, &m), 0);
 	assert_int_equal(server_next(f, &m, NULL), 1);
 	assert_int_equal(m.kind, ssh_msg_Auth_PkOk);
 	assert_true(mpl_bytes_eq(m.u.Auth_PkOk.key,
@@ -656,15 +662,8 @@ static void test_hostbound_query_wrong_hostkey(void **state)
 	mon_user_answer(f, true, "publickey");
 	mon_hostkeys_answer(f);
 	mon_query_answer(f, true);
-	struct ssh_msg m;
-	ssh_msg_init(&m, ssh_msg_Auth_Request_HostboundQuery);
-	m.u.Auth_Request_HostboundQuery.user = mpl_bytes_str("alice");
-	m.u.Auth_Request_HostboundQuery.service = mpl_bytes_str("ssh-connection");
-	m.u.Auth_Request_HostboundQuery.algorithm = mpl_bytes_str(USER_ALG);
-	m.u.Auth_Request_HostboundQuery.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
-	m.u.Auth_Request_HostboundQuery.server_host_key =
-		(struct mpl_bytes){ OTHER_HOST_KEY, sizeof(OTHER_HOST_KEY) - 1 };
-	assert_true(client_send(f, &m) < 0);
+	assert_true(send_hostbound_query(f, "alice", OTHER_HOST_KEY,
+					 sizeof(OTHER_HOST_KEY) - 1) < 0);
 	expect_disconnect(f, SSH_DISCONNECT_PROTOCOL_ERROR, "packet contained wrong host key");
 	struct monitor_msg q;
 	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
