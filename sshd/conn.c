@@ -39,6 +39,9 @@ void conn_fini(struct conn *c)
 	c->held_buf = NULL;
 	c->n_held = 0;
 	c->held_used = 0;
+	free(c->first_hostkey);
+	c->first_hostkey = NULL;
+	c->first_hostkey_len = 0;
 }
 
 /* Logs a refusal by the automata: which one, in which state, what it refused. */

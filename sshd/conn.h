@@ -64,6 +64,10 @@ struct conn {
 	/* Set once and never changed (T6, A5). */
 	uint8_t session_id[CONN_SESSION_ID_MAX];
 	size_t session_id_len;			/* 0 until the first key exchange ends */
+	uint8_t *first_hostkey;			/* the blob of the host key that signed the
+						   first exchange (publickey-hostbound names
+						   it); NULL until that exchange ends */
+	size_t first_hostkey_len;
 	bool authenticated;
 	char user[CONN_USER_MAX + 1];
 

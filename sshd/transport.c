@@ -39,6 +39,7 @@ struct transport {
 	bool sent_kexinit, got_kexinit;
 	struct kex_negotiated neg;
 	struct kex_exchange *x;
+	const struct mpl_bytes *k_s;	/* the host key blob that signs this exchange */
 	bool drop_guessed;
 
 	unsigned kex_count;		/* exchanges completed */
@@ -325,6 +326,7 @@ static int handle_kexinit(struct conn *c, const struct ssh_msg *m, const struct 
 	if (k_s == NULL)
 		return conn_disconnect(c, -ENOTSUP, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
 				       "no host key for %s", sig_alg_name(tr->neg.hostkey_alg));
+	tr->k_s = k_s;
 	log_msg(c->log, LOG_LEVEL_DEBUG1, "kex: algorithm: %s, host key algorithm: %s%s",
 		tr->neg.kex->name, sig_alg_name(tr->neg.hostkey_alg),
 		tr->neg.strict_kex && initial ? ", strict" : "");
@@ -396,6 +398,14 @@ static int finish_exchange(struct conn *c)
 		return conn_disconnect(c, rc < 0 ? rc : -EINVAL, SSH_DISCONNECT_BY_APPLICATION,
 				       "no exchange hash");
 	if (initial) {	/* T6: fixed by the first exchange, never changed */
+		/* publickey-hostbound requests must name this key, whatever later
+		 * exchanges sign with (OpenSSH's kex->initial_hostkey). */
+		c->first_hostkey = malloc(tr->k_s->len > 0 ? tr->k_s->len : 1);
+		if (c->first_hostkey == NULL)
+			return conn_disconnect(c, -ENOMEM, SSH_DISCONNECT_BY_APPLICATION,
+					       "out of memory");
+		memcpy(c->first_hostkey, tr->k_s->ptr, tr->k_s->len);
+		c->first_hostkey_len = tr->k_s->len;
 		memcpy(c->session_id, h, h_len);
 		c->session_id_len = h_len;
 	}
@@ -529,6 +539,12 @@ int transport_handle(struct conn *c, const struct ssh_msg *m, const struct packe
 			m->u.Transport_Unimplemented.sequence_number);
 		return 0;
 	case ssh_msg_Transport_Ping: {
+		/* A PING that crossed our re-key KEXINIT: PONG (193) is no transport message
+		 * and may not go out until our NEWKEYS; like OpenSSH, no answer at all. */
+		if (c->tx_kex || c->kex_active) {
+			log_msg(c->log, LOG_LEVEL_DEBUG1, "Won't reply to PING during KEX");
+			return 0;
+		}
 		struct ssh_msg pong;
 		ssh_msg_init(&pong, ssh_msg_Transport_Pong);
 		pong.u.Transport_Pong.data = m->u.Transport_Ping.data;

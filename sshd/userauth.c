@@ -291,18 +291,20 @@ static int tries_exceeded(struct conn *c, struct userauth *ua)
 }
 
 /* A hostbound request names the host key the client saw in the key exchange: it must
- * be one of ours (OpenSSH ends the connection otherwise). */
+ * be the one that signed the first exchange (the one the signature binds; later
+ * exchanges may use another).  OpenSSH's userauth_pubkey ends the connection otherwise
+ * (fatal "... packet contained wrong host key", no FAILURE); we do too, with a
+ * DISCONNECT PROTOCOL_ERROR saying so. */
 static int check_hostkey(struct conn *c, const struct request *r)
 {
-	const struct mpl_bytes *keys;
-	size_t n;
-	int rc = mon_hostkeys(c->mon, &keys, &n);
-	if (rc < 0)
-		return monitor_failed(c, rc);
-	for (size_t i = 0; i < n; i++)
-		if (mpl_bytes_eq(keys[i], r->hostkey))
-			return 0;
 	char q[QUOTE_BUF];
+	if (c->first_hostkey == NULL)	/* the automata allow no request before a kex */
+		return conn_disconnect(c, -EPROTO, SSH_DISCONNECT_BY_APPLICATION,
+				       "internal error: initial host key not recorded");
+	if (same_bytes(c->first_hostkey, c->first_hostkey_len, r->hostkey))
+		return 0;
+	log_msg(c->log, LOG_LEVEL_ERROR, "userauth_pubkey: %s packet contained wrong host key",
+		quote(q, r->method.ptr, r->method.len));
 	return conn_disconnect(c, -EPROTO, SSH_DISCONNECT_PROTOCOL_ERROR,
 			       "%s packet contained wrong host key",
 			       quote(q, r->method.ptr, r->method.len));
@@ -447,7 +449,8 @@ static int handle_request(struct conn *c, struct userauth *ua, const struct ssh_
 
 	struct mon_auth_result res = {0};
 	bool tried = ua->failures < max_authtries(c);
-	if (tried && (r.kind == REQ_PK_QUERY || r.kind == REQ_PK_SIGNED) && r.hostbound) {
+	/* Checked before anything else about the key, as OpenSSH does. */
+	if (r.hostbound) {
 		rc = check_hostkey(c, &r);
 		if (rc < 0)
 			return rc;

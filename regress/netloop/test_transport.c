@@ -27,6 +27,7 @@
 #include "sshd/kex_negotiate.h"
 #include "sshd/keyblob.h"
 #include "sshd/transport.h"
+#include "sshd/userauth.h"
 
 #define V_C "SSH-2.0-netloop_test_client"
 #define V_S "SSH-2.0-msshd_test"
@@ -111,6 +112,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	userauth_free(f->c.ua);
 	transport_free(&f->c);
 	assert_null(f->c.tr);
 	conn_fini(&f->c);
@@ -214,7 +216,11 @@ static int srv_step(struct fixture *f)
 		rc = conn_recv(&f->c, &in, &m, NULL, NULL, &ch);
 		if (rc < 0)
 			return rc;
-		rc = transport_handle(&f->c, &m, &in);
+		/* SERVICE_REQUEST goes to the auth layer, as netchild.c routes it */
+		if (m.kind == ssh_msg_Transport_ServiceRequest && f->c.ua != NULL)
+			rc = userauth_handle(&f->c, &m);
+		else
+			rc = transport_handle(&f->c, &m, &in);
 		if (rc < 0)
 			return rc;
 	}
@@ -491,6 +497,87 @@ static void test_rekey_by_time(void **state)
 	assert_true(f->c.kex_active);
 }
 
+static void cl_send_service_request(struct fixture *f)
+{
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Transport_ServiceRequest);
+	m.u.Transport_ServiceRequest.service = mpl_bytes_str("ssh-userauth");
+	cl_send(f, &m);
+}
+
+/* RFC 4253 §7.1 binds a party from its own KEXINIT on: a client that has not seen our
+ * re-key KEXINIT yet may send SERVICE_REQUEST (RekeyLimit tiny: our re-key starts right
+ * after the first exchange).  It is taken, SERVICE_ACCEPT follows the client's NEWKEYS;
+ * a PING in the same window gets no PONG (not a transport message), as in OpenSSH. */
+static void test_service_request_crosses_our_rekey(void **state)
+{
+	struct fixture *f = *state;
+	struct ssh_msg m;
+	initial_kex(f, INJECT_NONE);
+	assert_int_equal(userauth_new(&f->c.ua, &f->c), 0);
+	assert_int_equal(transport_rekey(&f->c), 0);
+	assert_true(f->c.tx_kex);
+	cl_send_service_request(f);
+	ssh_msg_init(&m, ssh_msg_Transport_Ping);
+	m.u.Transport_Ping.data = mpl_bytes_str("crossed");
+	cl_send(f, &m);
+	assert_int_equal(srv_step(f), 0);
+	assert_false(f->c.closing);
+	/* only our KEXINIT went out: no SERVICE_ACCEPT, no PONG inside our exchange */
+	cl_recv_kexinit(f);
+	assert_int_equal(cl_recv(f, &m, NULL, NULL), 0);
+	cl_send_kexinit(f, false);
+	assert_int_equal(cl_finish_kex(f, false, INJECT_NONE), 0);
+	assert_int_equal(transport_kex_count(&f->c), 2);
+	cl_expect(f, ssh_msg_Transport_ServiceAccept, &m);
+	assert_true(mpl_bytes_eq_str(m.u.Transport_ServiceAccept.service, "ssh-userauth"));
+	assert_int_equal(cl_recv(f, &m, NULL, NULL), 0);
+	assert_false(nt_log_contains(&f->log, "protocol violation"));
+	/* once the exchange is over, PING is answered again */
+	ssh_msg_init(&m, ssh_msg_Transport_Ping);
+	m.u.Transport_Ping.data = mpl_bytes_str("after");
+	cl_send(f, &m);
+	assert_int_equal(srv_step(f), 0);
+	cl_expect(f, ssh_msg_Transport_Pong, &m);
+}
+
+/* After the client's KEXINIT it may send only transport messages until its NEWKEYS: a
+ * SERVICE_REQUEST there still ends the connection, in a re-key of ours as well. */
+static void test_service_request_in_client_rekey_refused(void **state)
+{
+	struct fixture *f = *state;
+	initial_kex(f, INJECT_NONE);
+	assert_int_equal(userauth_new(&f->c.ua, &f->c), 0);
+	assert_int_equal(transport_rekey(&f->c), 0);
+	cl_recv_kexinit(f);
+	cl_send_kexinit(f, false);
+	cl_send_service_request(f);
+	assert_int_equal(srv_step(f), -EPROTO);
+	assert_true(nt_log_contains(&f->log,
+		"protocol violation: received Receive_Transport_ServiceRequest refused by transport"));
+}
+
+/* publickey-hostbound binds the host key of the FIRST exchange: the transport records
+ * it then, and a re-key does not change it. */
+static void test_first_hostkey_recorded(void **state)
+{
+	struct fixture *f = *state;
+	server_up(f, NULL);
+	assert_null(f->c.first_hostkey);
+	cl_send_kexinit(f, false);
+	cl_recv_kexinit(f);
+	assert_int_equal(cl_finish_kex(f, true, INJECT_NONE), 0);
+	assert_int_equal(f->c.first_hostkey_len, f->blobs[0].len);
+	assert_memory_equal(f->c.first_hostkey, f->blobs[0].ptr, f->blobs[0].len);
+	const uint8_t *kept = f->c.first_hostkey;
+	assert_int_equal(transport_rekey(&f->c), 0);
+	cl_recv_kexinit(f);
+	cl_send_kexinit(f, false);
+	assert_int_equal(cl_finish_kex(f, false, INJECT_NONE), 0);
+	assert_ptr_equal(f->c.first_hostkey, kept);
+	assert_memory_equal(f->c.first_hostkey, f->blobs[0].ptr, f->blobs[0].len);
+}
+
 /* ping@openssh.com: PONG with the same data. */
 static void test_ping(void **state)
 {
@@ -595,6 +682,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rekey_by_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_by_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_request_crosses_our_rekey, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_service_request_in_client_rekey_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_first_hostkey_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disconnect_received, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_guess_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_matching_kex, setup, teardown),

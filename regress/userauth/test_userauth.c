@@ -87,6 +87,11 @@ static void kex_done(struct fx *f)
 	step(f, Receive_Transport_NewKeys);
 	memcpy(f->c.session_id, SESSION_ID, sizeof(SESSION_ID));
 	f->c.session_id_len = sizeof(SESSION_ID);
+	/* as transport.c records it when the first exchange ends; conn_fini frees it */
+	f->c.first_hostkey = malloc(sizeof(HOST_KEY) - 1);
+	assert_non_null(f->c.first_hostkey);
+	memcpy(f->c.first_hostkey, HOST_KEY, sizeof(HOST_KEY) - 1);
+	f->c.first_hostkey_len = sizeof(HOST_KEY) - 1;
 }
 
 static int setup(void **state)
@@ -282,6 +287,7 @@ static void mon_verify_answer(struct fx *f, bool ok, bool partial, const char *m
 	mon_answer(f, &m);
 }
 
+/* Our host keys, as the monitor lists them: the first exchange's and another one. */
 static void mon_hostkeys_answer(struct fx *f)
 {
 	uint8_t list[256];
@@ -289,6 +295,7 @@ static void mon_hostkeys_answer(struct fx *f)
 	size_t len;
 	assert_int_equal(mpl_writer_init(&w, list, sizeof(list), 0, 0), 0);
 	assert_int_equal(mpl_write_string(&w, HOST_KEY, sizeof(HOST_KEY) - 1), 0);
+	assert_int_equal(mpl_write_string(&w, OTHER_HOST_KEY, sizeof(OTHER_HOST_KEY) - 1), 0);
 	assert_int_equal(mpl_writer_finish(&w, &len), 0);
 	struct monitor_msg m;
 	monitor_msg_init(&m, monitor_msg_Monitor_HostkeysAnswer);
@@ -378,6 +385,19 @@ static int send_signed(struct fx *f, const char *user)
 	m.u.Auth_Request_PublickeySigned.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
 	m.u.Auth_Request_PublickeySigned.signature =
 		(struct mpl_bytes){ SIGNATURE, sizeof(SIGNATURE) - 1 };
+	return client_send(f, &m);
+}
+
+static int send_hostbound_query(struct fx *f, const char *user, const uint8_t *hostkey,
+				size_t hostkey_len)
+{
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Auth_Request_HostboundQuery);
+	m.u.Auth_Request_HostboundQuery.user = mpl_bytes_str(user);
+	m.u.Auth_Request_HostboundQuery.service = mpl_bytes_str("ssh-connection");
+	m.u.Auth_Request_HostboundQuery.algorithm = mpl_bytes_str(USER_ALG);
+	m.u.Auth_Request_HostboundQuery.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
+	m.u.Auth_Request_HostboundQuery.server_host_key = (struct mpl_bytes){ hostkey, hostkey_len };
 	return client_send(f, &m);
 }
 
@@ -571,7 +591,6 @@ static void test_hostbound_signed(void **state)
 	struct fx *f = *state;
 	open_service(f);
 	mon_user_answer(f, true, "publickey");
-	mon_hostkeys_answer(f);
 	mon_verify_answer(f, true, false, "");
 	assert_int_equal(send_hostbound_signed(f, "alice", HOST_KEY, sizeof(HOST_KEY) - 1), 0);
 	struct ssh_msg m;
@@ -581,7 +600,6 @@ static void test_hostbound_signed(void **state)
 
 	struct monitor_msg q;
 	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
-	mon_expect(f, monitor_msg_Monitor_HostkeysRequest, &q);
 	mon_expect(f, monitor_msg_Monitor_PubkeyVerifyRequest, &q);
 	uint8_t want[512];
 	size_t want_len = expected_signed_data(want, "alice", "publickey-hostbound-v00@openssh.com",
@@ -597,43 +615,59 @@ static void test_hostbound_query(void **state)
 	open_service(f);
 	f->client_st.auth_method = SSH_AUTH_PUBLICKEY;
 	mon_user_answer(f, true, "publickey");
-	mon_hostkeys_answer(f);
 	mon_query_answer(f, true);
+	assert_int_equal(send_hostbound_query(f, "alice", HOST_KEY, sizeof(HOST_KEY) - 1), 0);
 	struct ssh_msg m;
-	ssh_msg_init(&m, ssh_msg_Auth_Request_HostboundQuery);
-	m.u.Auth_Request_HostboundQuery.user = mpl_bytes_str("alice");
-	m.u.Auth_Request_HostboundQuery.service = mpl_bytes_str("ssh-connection");
-	m.u.Auth_Request_HostboundQuery.algorithm = mpl_bytes_str(USER_ALG);
-	m.u.Auth_Request_HostboundQuery.key = (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 };
-	m.u.Auth_Request_HostboundQuery.server_host_key =
-		(struct mpl_bytes){ HOST_KEY, sizeof(HOST_KEY) - 1 };
-	assert_int_equal(client_send(f, &m), 0);
 	assert_int_equal(server_next(f, &m, NULL), 1);
 	assert_int_equal(m.kind, ssh_msg_Auth_PkOk);
 	assert_true(mpl_bytes_eq(m.u.Auth_PkOk.key,
 				 (struct mpl_bytes){ USER_KEY, sizeof(USER_KEY) - 1 }));
 	struct monitor_msg q;
 	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
-	mon_expect(f, monitor_msg_Monitor_HostkeysRequest, &q);
 	mon_expect(f, monitor_msg_Monitor_PubkeyQueryRequest, &q);
 	mon_expect_nothing(f);
 	assert_false(log_has(f, "protocol violation"));
 }
 
+/* A hostbound request naming another of our host keys than the one that signed the
+ * first exchange ends the connection, as OpenSSH's userauth_pubkey does ("... packet
+ * contained wrong host key"); the monitor is never asked to verify.  The scripted
+ * monitor would list both keys as ours: the check is against the first exchange's key,
+ * not against the list. */
 static void test_hostbound_wrong_hostkey(void **state)
 {
 	struct fx *f = *state;
 	open_service(f);
 	mon_user_answer(f, true, "publickey");
 	mon_hostkeys_answer(f);
+	mon_verify_answer(f, true, false, "");
 	assert_true(send_hostbound_signed(f, "alice", OTHER_HOST_KEY,
 					  sizeof(OTHER_HOST_KEY) - 1) < 0);
-	expect_disconnect(f, SSH_DISCONNECT_PROTOCOL_ERROR, "contained wrong host key");
+	expect_disconnect(f, SSH_DISCONNECT_PROTOCOL_ERROR,
+			  "publickey-hostbound-v00@openssh.com packet contained wrong host key");
+	assert_true(log_has(f, "userauth_pubkey: publickey-hostbound-v00@openssh.com packet "
+			       "contained wrong host key"));
 	struct monitor_msg q;
 	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
-	mon_expect(f, monitor_msg_Monitor_HostkeysRequest, &q);
 	mon_expect_nothing(f);	/* never asked to verify */
 	assert_false(f->c.authenticated);
+}
+
+/* The same for a query (no signature): no PK_OK, no FAILURE, the connection ends. */
+static void test_hostbound_query_wrong_hostkey(void **state)
+{
+	struct fx *f = *state;
+	open_service(f);
+	f->client_st.auth_method = SSH_AUTH_PUBLICKEY;
+	mon_user_answer(f, true, "publickey");
+	mon_hostkeys_answer(f);
+	mon_query_answer(f, true);
+	assert_true(send_hostbound_query(f, "alice", OTHER_HOST_KEY,
+					 sizeof(OTHER_HOST_KEY) - 1) < 0);
+	expect_disconnect(f, SSH_DISCONNECT_PROTOCOL_ERROR, "packet contained wrong host key");
+	struct monitor_msg q;
+	mon_expect(f, monitor_msg_Monitor_UserRequest, &q);
+	mon_expect_nothing(f);	/* never asked about the key */
 }
 
 /* The monitor's no to a signature is FAILURE; a partial success carries its list. */
@@ -1048,6 +1082,50 @@ static void test_success_held_through_rekey(void **state)
 	assert_false(log_has(f, "protocol violation"));
 }
 
+/* A SERVICE_REQUEST the client sent before it saw our re-key KEXINIT (RFC 4253 §7.1
+ * binds a party only from its own KEXINIT on) is taken, and SERVICE_ACCEPT follows the
+ * exchange; before, the transport automaton refused it and the connection ended. */
+static void test_service_request_crosses_rekey(void **state)
+{
+	struct fx *f = *state;
+	our_rekey_starts(f);
+	assert_int_equal(send_service(f, "ssh-userauth"), 0);
+	assert_false(f->c.closing);
+	expect_nothing_more(f);
+	rekey_ends(f);
+	struct ssh_msg m;
+	assert_int_equal(server_next(f, &m, NULL), 1);
+	assert_int_equal(m.kind, ssh_msg_Transport_ServiceAccept);
+	expect_nothing_more(f);
+	/* the auth layer is open as after an undisturbed SERVICE_ACCEPT */
+	mon_user_answer(f, true, "publickey");
+	assert_int_equal(send_none(f, "alice"), 0);
+	expect_failure(f, "publickey", false);
+	assert_false(log_has(f, "protocol violation"));
+}
+
+/* Once the client's KEXINIT is in, it may send only transport messages until its
+ * NEWKEYS: a SERVICE_REQUEST there is still refused, in a re-key of ours as well. */
+static void test_service_request_in_client_kex_refused(void **state)
+{
+	struct fx *f = *state;
+	our_rekey_starts(f);
+	step(f, Receive_Transport_KexInit);
+	struct ssh_msg m, got;
+	ssh_msg_init(&m, ssh_msg_Transport_ServiceRequest);
+	m.u.Transport_ServiceRequest.service = mpl_bytes_str("ssh-userauth");
+	uint8_t buf[64];
+	struct mpl_writer w;
+	size_t len;
+	assert_int_equal(mpl_writer_init(&w, buf, sizeof(buf), 0, 0), 0);
+	assert_int_equal(ssh_msg_pack(&w, &m, NULL), 0);
+	assert_int_equal(mpl_writer_finish(&w, &len), 0);
+	struct packet_in in = { .payload = buf, .len = len, .seqnr = 3 };
+	struct ssh_policy_channel *ch = NULL;
+	assert_int_equal(conn_recv(&f->c, &in, &got, NULL, NULL, &ch), -EPROTO);
+	assert_true(log_has(f, "Receive_Transport_ServiceRequest refused by transport"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1060,6 +1138,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostbound_signed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostbound_wrong_hostkey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostbound_query_wrong_hostkey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signed_refused_and_partial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_methods_fail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_change, setup, teardown),
@@ -1076,6 +1155,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_monitor_wrong_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_held_through_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_success_held_through_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_request_crosses_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_request_in_client_kex_refused, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
