@@ -11,6 +11,7 @@
 #   make verify          SPIN model checking of the SPL policies
 #   make fuzz            run each fuzz target for FUZZ_SECONDS (default 600)
 #   make bench           benchmarks against OpenSSH's sshd, ratios printed
+#   make regress-openssh OpenSSH's regression suite against our sshd (LTESTS=...)
 #   make demo            deps, build, host key, foreground sshd on 127.0.0.1:2222
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make clean
