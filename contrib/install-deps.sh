@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libsodium-dev libssl-dev zlib1g-dev libseccomp-dev
-libcmocka-dev libpam0g-dev spin graphviz openssh-client openssh-tests clang
+libcmocka-dev libpam0g-dev spin graphviz openssh-client openssh-sftp-server openssh-tests clang
 libclang-rt-14-dev"
 
 missing=""
