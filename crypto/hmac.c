@@ -33,11 +33,24 @@ static void keyed_pads(uint8_t *pad, size_t block, const void *key, size_t keyle
 {
     memset(pad, 0, block);
     if (keylen > block) {
-        /* RFC 2104: a key longer than the block is replaced by its hash */
-        if (alg == HMAC_SHA256)
-            (void)SHA256(key, keylen, pad);
-        else
-            (void)SHA512(key, keylen, pad);
+        /* RFC 2104: a key longer than the block is replaced by its hash. Not with the
+         * one-shot SHA256()/SHA512(): in 3.0 they go through EVP, which can fail on
+         * allocation and would leave an all-zero key behind. */
+        if (alg == HMAC_SHA256) {
+            SHA256_CTX h;
+
+            (void)SHA256_Init(&h);
+            (void)SHA256_Update(&h, key, keylen);
+            (void)SHA256_Final(pad, &h);
+            ct_wipe(&h, sizeof(h));
+        } else {
+            SHA512_CTX h;
+
+            (void)SHA512_Init(&h);
+            (void)SHA512_Update(&h, key, keylen);
+            (void)SHA512_Final(pad, &h);
+            ct_wipe(&h, sizeof(h));
+        }
     } else if (keylen > 0) {
         memcpy(pad, key, keylen);
     }
