@@ -28,7 +28,8 @@ size_t hmac_len(enum hmac_alg alg)
 /* The low-level SHA-2 functions return 1 whatever their input (they only fail on a NULL
  * context); hmac_update and hmac_final therefore cannot fail and return nothing of it. */
 
-static void keyed_pads(uint8_t *pad, size_t block, const void *key, size_t keylen,
+/* K0 of FIPS 198-1: the key made exactly one block long, into pad. */
+static void block_key(uint8_t *pad, size_t block, const void *key, size_t keylen,
                        enum hmac_alg alg)
 {
     memset(pad, 0, block);
@@ -69,7 +70,7 @@ int hmac_init(struct hmac_ctx *ctx, enum hmac_alg alg, const void *key, size_t k
     default: return -EINVAL;
     }
     ctx->alg = alg;
-    keyed_pads(pad, block, key, keylen, alg);
+    block_key(pad, block, key, keylen, alg);
     for (size_t i = 0; i < block; i++)
         pad[i] ^= 0x36;
     if (alg == HMAC_SHA256) {
