@@ -1,9 +1,11 @@
 /* The per-packet path of crypto/cipher.h must not allocate: seal, open_length and open
  * are run for many packets of every cipher x MAC pair while OpenSSL's allocator is
  * counted (CRYPTO_set_mem_functions). Our own code on that path calls no allocator
- * and libsodium's stream/MAC functions allocate nothing, so OpenSSL's EVP is the only
- * place an allocation could hide; its HMAC re-init is known to allocate, which is why
- * crypto/hmac.c uses libsodium. Creating states may allocate; that is not counted. */
+ * and libsodium's stream/MAC functions allocate nothing, so OpenSSL (EVP ciphers, the
+ * SHA-2 under crypto/hmac.c) is the only place an allocation could hide; its EVP digest
+ * and HMAC re-inits are known to allocate, which is why crypto/hmac.c copies low-level
+ * SHA256_CTX/SHA512_CTX states instead. Creating states may allocate; that is not
+ * counted. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

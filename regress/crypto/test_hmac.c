@@ -140,6 +140,50 @@ static void test_lengths_and_errors(void **state)
     assert_int_equal(hmac_oneshot(HMAC_SHA256, "k", 1, "d", 1, out, 31), -ENOSPC);
 }
 
+/* Every key length around the block sizes (64 and 128 bytes: longer keys are hashed
+ * first, shorter ones zero-padded) and data lengths around the block boundaries, fed
+ * in two pieces through a copied keyed context, against OpenSSL's HMAC(). */
+static void test_lengths_cross_check(void **state)
+{
+    static const size_t key_lens[] = { 0, 1, 31, 32, 63, 64, 65, 111, 127, 128, 129, 200 };
+    static const size_t data_lens[] = { 0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129,
+                                        1000, 4096 };
+    uint8_t key[200], data[4096], out[HMAC_MAX_LEN], ossl[EVP_MAX_MD_SIZE];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(key); i++)
+        key[i] = (uint8_t)(i * 29u + 3u);
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 13u + 7u);
+    for (int a = 0; a < 2; a++) {
+        enum hmac_alg alg = a == 0 ? HMAC_SHA256 : HMAC_SHA512;
+        const EVP_MD *md = a == 0 ? EVP_sha256() : EVP_sha512();
+        size_t full = hmac_len(alg);
+
+        for (size_t k = 0; k < sizeof(key_lens) / sizeof(key_lens[0]); k++) {
+            struct hmac_ctx keyed;
+            size_t klen = key_lens[k];
+
+            assert_int_equal(hmac_init(&keyed, alg, key, klen), 0);
+            for (size_t d = 0; d < sizeof(data_lens) / sizeof(data_lens[0]); d++) {
+                size_t dlen = data_lens[d], cut = dlen / 2 + 1 < dlen ? dlen / 2 + 1 : dlen;
+                struct hmac_ctx use = keyed;
+                unsigned int ossl_len = 0;
+
+                hmac_update(&use, data, cut);
+                hmac_update(&use, data + cut, dlen - cut);
+                assert_int_equal(hmac_final(&use, out, sizeof(out)), (int)full);
+                assert_non_null(HMAC(md, key, (int)klen, data, dlen, ossl, &ossl_len));
+                assert_int_equal(ossl_len, full);
+                if (memcmp(out, ossl, full) != 0)
+                    fail_msg("HMAC-SHA-%s key %zu bytes, data %zu bytes: mismatch",
+                             a == 0 ? "256" : "512", klen, dlen);
+            }
+            hmac_wipe(&keyed);
+        }
+    }
+}
+
 /* hmac_wipe must leave no key-dependent state behind. */
 static void test_wipe(void **state)
 {
@@ -160,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_rfc4231_sha256),
         cmocka_unit_test(test_rfc4231_sha512),
         cmocka_unit_test(test_lengths_and_errors),
+        cmocka_unit_test(test_lengths_cross_check),
         cmocka_unit_test(test_wipe),
     };
     return cmocka_run_group_tests_name("crypto_hmac", tests, NULL, NULL);
