@@ -57,6 +57,11 @@ int mon_client_fd(const struct mon_client *mc)
 	return mc != NULL ? mc->fd : -1;
 }
 
+bool mon_client_ok(const struct mon_client *mc)
+{
+	return mc != NULL && mc->failed == 0;
+}
+
 /* Ends the client's usefulness: every later call returns the same error. */
 static int fail(struct mon_client *mc, int err, const char *what)
 {

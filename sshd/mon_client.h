@@ -40,6 +40,11 @@ int mon_client_new(struct mon_client **out, int ipc_fd, const struct log_ctx *lo
 void mon_client_free(struct mon_client *mc);
 /* The socket, for the event loop's poll set (POLLIN: call mon_client_read_events). */
 int mon_client_fd(const struct mon_client *mc);
+/* Whether the IPC still works: false after a fatal error (a closed socket, a malformed
+ * or unexpected message), which every later call returns.  A call that failed while
+ * this stays true was refused (the monitor's status, or a request that did not fit):
+ * the caller refuses what asked for it and the connection goes on. */
+bool mon_client_ok(const struct mon_client *mc);
 
 /* The public blobs of the host keys the monitor holds, in HostKey order.  The views
  * stay valid until mon_client_free (the answer is cached: later calls ask nothing). */
