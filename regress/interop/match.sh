@@ -3,8 +3,8 @@
 # applies them at the account lookup): by User, Address, LocalAddress; what they set
 # (ForceCommand, PubkeyAuthentication, AuthorizedKeysFile, DenyUsers, SetEnv, Banner)
 # takes effect only for the connections they match.  What the net child enforces
-# (MaxAuthTries, LogLevel, RekeyLimit) comes to it with the monitor's answer to the
-# user lookup; MaxSessions is the monitor's.
+# (MaxAuthTries, LogLevel, RekeyLimit, AcceptEnv) comes to it with the monitor's answer
+# to the user lookup; MaxSessions is the monitor's.
 # Usage: match.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -113,6 +113,17 @@ start_sshd || fail "sshd starts"
 n=$(kex_count)
 [ "$n" = 1 ] && pass "Match User of another user: no re-key in 4 MiB" ||
 	fail "Match User of another user: no re-key in 4 MiB" "$n key exchange(s)"
+
+# AcceptEnv for the user: the client's variable is taken (the net child filters env
+# requests too, so it must know the Match's list); for another user's Match it is not.
+SSHD_CONF_TAIL=$(printf '%s\n' "Match User $TUSER" "AcceptEnv MSSHD_MATCHENV")
+start_sshd || fail "sshd starts"
+expect_out "Match User: AcceptEnv takes the client's variable" "[yes]" \
+	ssh_run -o SetEnv=MSSHD_MATCHENV=yes -- 'echo "[$MSSHD_MATCHENV]"'
+SSHD_CONF_TAIL=$(printf '%s\n' "Match User someone-else" "AcceptEnv MSSHD_MATCHENV")
+start_sshd || fail "sshd starts"
+expect_out "Match User of another user: AcceptEnv does not apply" "[]" \
+	ssh_run -o SetEnv=MSSHD_MATCHENV=yes -- 'echo "[$MSSHD_MATCHENV]"'
 
 # --- MaxSessions (the monitor's) ---
 
