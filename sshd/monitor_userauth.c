@@ -75,7 +75,7 @@ static int net_settings(struct monitor_state *st, struct monitor_net_settings *o
 {
 	const struct sshd_config *cfg = st->cfg;
 	const struct sshd_strlist *env = &cfg->accept_env;
-	size_t cap = 0;
+	size_t cap = 0, n = 0;
 
 	*patterns = NULL;
 	monitor_net_settings_init(out);
@@ -84,16 +84,15 @@ static int net_settings(struct monitor_state *st, struct monitor_net_settings *o
 	out->rekey_interval = int_or(cfg->rekey_interval, 0);
 	/* the net child's level follows the monitor's, which relays its lines */
 	out->log_level = (uint8_t)st->log->level;
-	if (env->n > MONITOR_MAX_ACCEPT_ENV) {
-		log_msg(st->log, LOG_LEVEL_ERROR, "monitor: AcceptEnv has %zu patterns, more "
-			"than the %d the net child takes", env->n, MONITOR_MAX_ACCEPT_ENV);
-		return -E2BIG;
-	}
+	/* an empty pattern matches no variable's name: it is left out */
 	for (size_t i = 0; i < env->n; i++) {
 		size_t len = strlen(env->v[i]);
-		if (len == 0 || len > MONITOR_MAX_ENV_PATTERN_LEN) {
-			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: AcceptEnv pattern %zu is empty "
-				"or longer than %d bytes", i + 1, MONITOR_MAX_ENV_PATTERN_LEN);
+		if (len == 0)
+			continue;
+		if (++n > MONITOR_MAX_ACCEPT_ENV || len > MONITOR_MAX_ENV_PATTERN_LEN) {
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: AcceptEnv: more than %d "
+				"patterns, or one longer than %d bytes: the net child cannot "
+				"be told", MONITOR_MAX_ACCEPT_ENV, MONITOR_MAX_ENV_PATTERN_LEN);
 			return -E2BIG;
 		}
 		cap += 4 + len;
@@ -105,12 +104,12 @@ static int net_settings(struct monitor_state *st, struct monitor_net_settings *o
 	mpl_writer_init(&w, *patterns, cap, 0, 0);
 	for (size_t i = 0; i < env->n; i++) {
 		struct monitor_env_pattern e = { .pattern = mpl_bytes_str(env->v[i]) };
-		if (monitor_env_pattern_pack(&w, &e, NULL) < 0)
+		if (e.pattern.len > 0 && monitor_env_pattern_pack(&w, &e, NULL) < 0)
 			return -E2BIG;
 	}
 	if (mpl_writer_finish(&w, &used) < 0)
 		return -E2BIG;
-	out->num_accept_env = (uint32_t)env->n;
+	out->num_accept_env = (uint32_t)n;
 	out->accept_env = (struct mpl_bytes){ *patterns, used };
 	return 0;
 }

@@ -959,6 +959,27 @@ static void test_global_settings(void **state)
 	assert_log(f, "Accepted key");
 }
 
+/* More AcceptEnv patterns than one answer takes: the lookup ends the connection,
+ * saying why, rather than let the net child refuse what the configuration accepts. */
+static void test_accept_env_too_long(void **state)
+{
+	struct fx *f = *state;
+	static char line[129 * 8 + 16];
+	const char *const lines[] = { line, NULL };
+	const struct mpl_bytes *blobs;
+	bool valid = false;
+
+	size_t n = (size_t)snprintf(line, sizeof(line), "AcceptEnv");
+	for (int i = 0; i < 129; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " V%03d", i);
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), -EPIPE);
+	assert_int_equal(stop_monitor(f), E2BIG);
+	assert_log(f, "AcceptEnv: more than 128 patterns");
+}
+
 /* ---- through privsep: a confined net child speaking to the real loop ---- */
 
 /* The net child's script (in the sandbox): log in and run one command.  Its exit code
@@ -1118,6 +1139,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_banner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_env_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_banner_after_auth_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};
