@@ -249,6 +249,12 @@ int sshd_config_dump(const struct sshd_config *c, FILE *out);
  */
 int sshd_algo_resolve(const char *spec, const struct sshd_algo_set *set, char **out);
 
+/* A list's storage, for code that builds one outside the parser (the net child takes
+ * AcceptEnv from the monitor): add appends a copy of s (-ENOSPC past
+ * SSHD_CONFIG_MAX_LIST entries, -ENOMEM); free empties the list. */
+int sshd_strlist_add(struct sshd_strlist *l, const char *s);
+void sshd_strlist_free(struct sshd_strlist *l);
+
 /* Match helpers, also used by the daemon (AllowUsers, from=, ...). */
 int sshd_match_pattern(const char *s, const char *pattern);
 int sshd_match_pattern_list(const char *s, const char *list, int dolower);

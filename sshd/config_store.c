@@ -63,6 +63,19 @@ cfg_strlist_free(struct sshd_strlist *l)
 }
 
 int
+sshd_strlist_add(struct sshd_strlist *l, const char *s)
+{
+	return l == NULL || s == NULL ? -EINVAL : cfg_strlist_add(l, s);
+}
+
+void
+sshd_strlist_free(struct sshd_strlist *l)
+{
+	if (l != NULL)
+		cfg_strlist_free(l);
+}
+
+int
 cfg_strlist_copy(struct sshd_strlist *dst, const struct sshd_strlist *src)
 {
 	struct sshd_strlist tmp = { NULL, 0 };

@@ -13,7 +13,7 @@
 
 #include "ssh_policy.h"
 
-int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, const struct log_ctx *log,
+int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, struct log_ctx *log,
 	      int sock_in, int sock_out, uint64_t now_ms)
 {
 	memset(c, 0, sizeof(*c));

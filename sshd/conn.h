@@ -49,8 +49,11 @@ struct conn_held {
 
 struct conn {
 	const struct sshd_conn_ctx *ctx;	/* config and addresses */
-	const struct sshd_config *cfg;		/* = ctx->cfg */
-	const struct log_ctx *log;		/* the net child's log (to the monitor) */
+	struct sshd_config *cfg;		/* = ctx->cfg, this process's copy: what a
+						   Match block may change is set from the
+						   monitor's answer (net_settings.h) */
+	struct log_ctx *log;			/* the net child's log (to the monitor);
+						   its level follows LogLevel likewise */
 	struct packet *pkt;
 	struct ssh_policy policy;		/* the connection automata */
 	struct ssh_msg_state mstate;		/* what classifies messages 30-34 and 60-79 */
@@ -91,7 +94,7 @@ struct conn {
 /* Sets up c for one connection: packet layer (none cipher), SPL automata in their
  * initial states, clock.  The modules (mon, tr, ua, chans) are attached by the caller.
  * Returns 0, -ENOMEM. */
-int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, const struct log_ctx *log,
+int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, struct log_ctx *log,
 	      int sock_in, int sock_out, uint64_t now_ms);
 /* Releases the packet layer (wiping keys); the modules are the caller's. */
 void conn_fini(struct conn *c);

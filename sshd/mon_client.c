@@ -3,6 +3,7 @@
 #include "sshd/mon_client.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,11 @@ void mon_client_free(struct mon_client *mc)
 int mon_client_fd(const struct mon_client *mc)
 {
 	return mc != NULL ? mc->fd : -1;
+}
+
+bool mon_client_ok(const struct mon_client *mc)
+{
+	return mc != NULL && mc->failed == 0;
 }
 
 /* Ends the client's usefulness: every later call returns the same error. */
@@ -298,15 +304,55 @@ int mon_sign(struct mon_client *mc, const uint8_t *key_blob, size_t key_len,
 	return (int)a->signature.len;
 }
 
+void mon_net_settings_free(struct mon_net_settings *s)
+{
+	if (s != NULL)
+		sshd_strlist_free(&s->accept_env);
+}
+
+/* The answer's settings, checked beyond the codec's bounds (which are the wire's, not
+ * every keyword's): a monitor built from another monitor.mpl must not get nonsense in. */
+static int copy_settings(struct mon_client *mc, const struct monitor_net_settings *w,
+			 struct mon_net_settings *out)
+{
+	struct mpl_reader rd;
+	struct mpl_error err;
+
+	if (w->rekey_limit != 0 && w->rekey_limit < 16)
+		return fail(mc, -EPROTO, "RekeyLimit under 16 bytes");
+	if (w->max_authtries > INT_MAX || w->rekey_interval > INT_MAX ||
+	    w->log_level > LOG_LEVEL_DEBUG3)
+		return fail(mc, -EPROTO, "setting out of range");
+	out->max_authtries = w->max_authtries;
+	out->rekey_bytes = w->rekey_limit;
+	out->rekey_seconds = w->rekey_interval;
+	out->log_level = (enum log_level)w->log_level;
+	mpl_reader_init(&rd, w->accept_env.ptr, w->accept_env.len);
+	for (uint32_t i = 0; i < w->num_accept_env; i++) {
+		struct monitor_env_pattern e;
+		char pat[MONITOR_MAX_ENV_PATTERN_LEN + 1];
+		if (monitor_env_pattern_read(&rd, &e, &err) < 0 || e.pattern.len == 0 ||
+		    e.pattern.len >= sizeof(pat) || memchr(e.pattern.ptr, '\0', e.pattern.len))
+			return fail(mc, -EPROTO, "malformed AcceptEnv pattern");
+		memcpy(pat, e.pattern.ptr, e.pattern.len);
+		pat[e.pattern.len] = '\0';
+		int r = sshd_strlist_add(&out->accept_env, pat);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int mon_user(struct mon_client *mc, const uint8_t *user, size_t user_len,
 	     const uint8_t *service, size_t service_len, bool *valid,
-	     char methods[MON_METHODS_MAX])
+	     char methods[MON_METHODS_MAX], struct mon_net_settings *settings)
 {
 	struct monitor_msg req, ans;
 
 	if (mc == NULL || (user == NULL && user_len > 0) || (service == NULL && service_len > 0) ||
-	    valid == NULL || methods == NULL)
+	    valid == NULL || methods == NULL || settings == NULL)
 		return -EINVAL;
+	memset(settings, 0, sizeof(*settings));
 	monitor_msg_init(&req, monitor_msg_Monitor_UserRequest);
 	req.u.Monitor_UserRequest.user = (struct mpl_bytes){ user, user_len };
 	req.u.Monitor_UserRequest.service = (struct mpl_bytes){ service, service_len };
@@ -315,6 +361,10 @@ int mon_user(struct mon_client *mc, const uint8_t *user, size_t user_len,
 		return r;
 	if ((r = copy_methods(mc, ans.u.Monitor_UserAnswer.methods, methods)) < 0)
 		return r;
+	if ((r = copy_settings(mc, &ans.u.Monitor_UserAnswer.settings, settings)) < 0) {
+		mon_net_settings_free(settings);
+		return r;
+	}
 	*valid = ans.u.Monitor_UserAnswer.valid;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "mpl/rt/mpl_rt.h"
+#include "sshd/config.h"
 #include "sshd/log.h"
 /* Angle brackets: "monitor.h" would find sshd/monitor.h (the monitor loop) beside this
  * file; this is the codec generated from sshd/proto/monitor.mpl, in $(B)/gen. */
@@ -39,6 +40,11 @@ int mon_client_new(struct mon_client **out, int ipc_fd, const struct log_ctx *lo
 void mon_client_free(struct mon_client *mc);
 /* The socket, for the event loop's poll set (POLLIN: call mon_client_read_events). */
 int mon_client_fd(const struct mon_client *mc);
+/* Whether the IPC still works: false after a fatal error (a closed socket, a malformed
+ * or unexpected message), which every later call returns.  A call that failed while
+ * this stays true was refused (the monitor's status, or a request that did not fit):
+ * the caller refuses what asked for it and the connection goes on. */
+bool mon_client_ok(const struct mon_client *mc);
 
 /* The public blobs of the host keys the monitor holds, in HostKey order.  The views
  * stay valid until mon_client_free (the answer is cached: later calls ask nothing). */
@@ -50,13 +56,28 @@ int mon_hostkeys(struct mon_client *mc, const struct mpl_bytes **blobs, size_t *
 int mon_sign(struct mon_client *mc, const uint8_t *key_blob, size_t key_len,
 	     const char *alg, const uint8_t *h, size_t h_len, uint8_t *sig, size_t sig_cap);
 
+/* The settings of this connection that the net child enforces, as the monitor's Match
+ * pass left them (monitor.mpl's monitor_net_settings), checked by mon_user: every
+ * value within its keyword's range, every pattern a non-empty C string. */
+struct mon_net_settings {
+	unsigned max_authtries;		/* MaxAuthTries */
+	uint64_t rekey_bytes;		/* RekeyLimit: 0 (the default) or at least 16 */
+	uint32_t rekey_seconds;		/* RekeyLimit's time; 0: none */
+	enum log_level log_level;	/* LogLevel */
+	struct sshd_strlist accept_env;	/* AcceptEnv's patterns (malloc'd) */
+};
+/* Releases the patterns; the struct may be reused. */
+void mon_net_settings_free(struct mon_net_settings *s);
+
 /* The user lookup that starts authentication for (user, service).  *valid is false for
  * an unknown or refused user (the monitor then answers every check for it with "no",
  * taking the same time as for a real user).  methods (NUL-terminated, may be empty)
- * gets the methods to offer. */
+ * gets the methods to offer, *settings (the caller frees it with
+ * mon_net_settings_free; empty on failure) the connection's settings: a value out of
+ * range is -EPROTO, as any malformed answer. */
 int mon_user(struct mon_client *mc, const uint8_t *user, size_t user_len,
 	     const uint8_t *service, size_t service_len, bool *valid,
-	     char methods[MON_METHODS_MAX]);
+	     char methods[MON_METHODS_MAX], struct mon_net_settings *settings);
 
 /* The Banner file's text, read by the monitor (the net child opens no file): *text is a
  * malloc'd copy of *len bytes (NUL-terminated), NULL when there is no banner.  The

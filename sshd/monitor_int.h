@@ -41,7 +41,7 @@ struct monitor_state {
 	struct privsep_monitor *mon;
 	const struct sshd_conn_ctx *ctx;
 	struct sshd_config *cfg;	/* ctx's, with the Match blocks applied at the lookup */
-	const struct log_ctx *log;
+	struct log_ctx *log;		/* ctx's: a Match block's LogLevel sets its level */
 	struct monitor_policy policy;
 
 	/* host keys, in HostKey order, and their public blobs */

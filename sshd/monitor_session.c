@@ -365,8 +365,9 @@ int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 	for (size_t i = 0; i < MONITOR_MAX_SESSIONS && slot == NULL; i++)
 		if (!st->sessions[i].used)
 			slot = &st->sessions[i];
-	size_t max = st->cfg->max_sessions > 0 ? (size_t)st->cfg->max_sessions
-					       : MONITOR_MAX_SESSIONS;
+	/* MaxSessions 0 allows no session at all (forwarding only), as in OpenSSH */
+	size_t max = st->cfg->max_sessions >= 0 ? (size_t)st->cfg->max_sessions
+						: MONITOR_MAX_SESSIONS;
 	if (slot == NULL || st->n_sessions >= max) {
 		log_msg(st->log, LOG_LEVEL_INFO, "monitor: too many sessions for %s",
 			st->user.name);

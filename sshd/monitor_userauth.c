@@ -53,7 +53,65 @@ static int apply_match(struct monitor_state *st, const uint8_t *user, size_t len
 	};
 	struct sshd_config_log cl = { config_message, (void *)st->log };
 	int r = sshd_config_apply_match(st->cfg, ctx->src, &ci, ctx->algs, &cl);
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	/* LogLevel: this connection's lines from now on, the monitor's own and the net
+	 * child's it relays (as OpenSSH's log_change_level after the Match pass) */
+	if (st->cfg->log_level >= 0 && st->cfg->log_level <= LOG_LEVEL_DEBUG3)
+		st->log->level = (enum log_level)st->cfg->log_level;
+	return 0;
+}
+
+static uint32_t int_or(int v, uint32_t unset)
+{
+	return v < 0 ? unset : (uint32_t)v;
+}
+
+/* The settings the net child enforces, as the Match pass left them: *patterns (the
+ * caller frees it) holds AcceptEnv's, which must fit monitor.mpl's bounds.  0,
+ * -E2BIG (logged: the configuration cannot be passed on), -ENOMEM. */
+static int net_settings(struct monitor_state *st, struct monitor_net_settings *out,
+			uint8_t **patterns)
+{
+	const struct sshd_config *cfg = st->cfg;
+	const struct sshd_strlist *env = &cfg->accept_env;
+	size_t cap = 0, n = 0;
+
+	*patterns = NULL;
+	monitor_net_settings_init(out);
+	out->max_authtries = int_or(cfg->max_authtries, out->max_authtries);
+	out->rekey_limit = cfg->rekey_limit > 0 ? (uint64_t)cfg->rekey_limit : 0;
+	out->rekey_interval = int_or(cfg->rekey_interval, 0);
+	/* the net child's level follows the monitor's, which relays its lines */
+	out->log_level = (uint8_t)st->log->level;
+	/* an empty pattern matches no variable's name: it is left out */
+	for (size_t i = 0; i < env->n; i++) {
+		size_t len = strlen(env->v[i]);
+		if (len == 0)
+			continue;
+		if (++n > MONITOR_MAX_ACCEPT_ENV || len > MONITOR_MAX_ENV_PATTERN_LEN) {
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: AcceptEnv: more than %d "
+				"patterns, or one longer than %d bytes: the net child cannot "
+				"be told", MONITOR_MAX_ACCEPT_ENV, MONITOR_MAX_ENV_PATTERN_LEN);
+			return -E2BIG;
+		}
+		cap += 4 + len;
+	}
+	if ((*patterns = malloc(cap > 0 ? cap : 1)) == NULL)
+		return -ENOMEM;
+	struct mpl_writer w;
+	size_t used = 0;
+	mpl_writer_init(&w, *patterns, cap, 0, 0);
+	for (size_t i = 0; i < env->n; i++) {
+		struct monitor_env_pattern e = { .pattern = mpl_bytes_str(env->v[i]) };
+		if (e.pattern.len > 0 && monitor_env_pattern_pack(&w, &e, NULL) < 0)
+			return -E2BIG;
+	}
+	if (mpl_writer_finish(&w, &used) < 0)
+		return -E2BIG;
+	out->num_accept_env = (uint32_t)n;
+	out->accept_env = (struct mpl_bytes){ *patterns, used };
+	return 0;
 }
 
 int monitor_on_user(struct monitor_state *st, const struct monitor_msg *m)
@@ -106,10 +164,15 @@ int monitor_on_user(struct monitor_state *st, const struct monitor_msg *m)
 		return r;
 
 	struct monitor_msg a;
+	uint8_t *patterns;
 	monitor_msg_init(&a, monitor_msg_Monitor_UserAnswer);
 	a.u.Monitor_UserAnswer.valid = st->user.valid;
 	a.u.Monitor_UserAnswer.methods = mpl_bytes_str(st->methods);
-	return monitor_send(st, &a, NULL, 0);
+	r = net_settings(st, &a.u.Monitor_UserAnswer.settings, &patterns);
+	if (r == 0)
+		r = monitor_send(st, &a, NULL, 0);
+	free(patterns);
+	return r;
 }
 
 int monitor_on_pubkey_query(struct monitor_state *st, const struct monitor_msg *m)

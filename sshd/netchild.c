@@ -402,7 +402,7 @@ int netchild_main(struct privsep_net *net)
 {
 	struct sshd_conn_ctx *ctx = net->arg;
 	struct netchild_private *np = ctx != NULL ? ctx->net_private : NULL;
-	const struct log_ctx *log = &net->log;
+	struct log_ctx *log = &net->log;
 	struct conn c;
 	struct pubkey *keys[MON_MAX_HOSTKEYS] = {0};
 	struct mpl_bytes blobs_ok[MON_MAX_HOSTKEYS];

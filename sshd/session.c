@@ -125,8 +125,11 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 	int got[3] = { -1, -1, -1 };
 	size_t n = 0;
 	int rc = mon_session(c->mon, &req, &id, got, &n);
-	if (rc == -EACCES) {
-		log_msg(c->log, LOG_LEVEL_INFO, "session refused by the monitor");
+	if (rc < 0 && mon_client_ok(c->mon)) {
+		/* a refusal (not allowed, MaxSessions reached, the process could not
+		 * start): the request fails, the connection and its other channels go on */
+		log_msg(c->log, LOG_LEVEL_INFO, "session refused by the monitor: %s",
+			strerror(-rc));
 		return 0;
 	}
 	if (rc < 0) {

@@ -79,23 +79,35 @@ int transport_new(struct conn *c, const struct transport_params *p)
 	tr->sign = p->sign;
 	tr->sign_arg = p->sign_arg;
 
-	/* RekeyLimit: unset or "default" is 1 GiB (and the cipher's own limit); the time
-	 * limit is 1 hour unless configured (PROPERTIES T5). */
-	struct packet_rekey_limits lim = { .bytes = PACKET_REKEY_DEFAULT_BYTES,
-					   .seconds = PACKET_REKEY_DEFAULT_SECONDS };
-	if (c->cfg != NULL && c->cfg->rekey_limit > 0)
-		lim.bytes = (uint64_t)c->cfg->rekey_limit;
-	if (c->cfg != NULL && c->cfg->rekey_interval > 0)
-		lim.seconds = (uint32_t)c->cfg->rekey_interval;
-	tr->rekey_seconds = lim.seconds;
-	int rc = packet_set_rekey_limits(c->pkt, &lim);
+	c->tr = tr;
+	int rc = transport_set_rekey_limits(c,
+		c->cfg != NULL && c->cfg->rekey_limit > 0 ? (uint64_t)c->cfg->rekey_limit : 0,
+		c->cfg != NULL && c->cfg->rekey_interval > 0 ? (uint32_t)c->cfg->rekey_interval : 0);
 	if (rc < 0) {
+		c->tr = NULL;
 		free(tr);
 		return rc;
 	}
 	tr->keys_since_ms = c->now_ms;
-	c->tr = tr;
 	return 0;
+}
+
+int transport_set_rekey_limits(struct conn *c, uint64_t bytes, uint32_t seconds)
+{
+	if (c == NULL || c->tr == NULL)
+		return -EINVAL;
+	/* RekeyLimit: unset or "default" (0) is 1 GiB (and the cipher's own limit); the
+	 * time limit is 1 hour unless configured (PROPERTIES T5). */
+	struct packet_rekey_limits lim = { .bytes = PACKET_REKEY_DEFAULT_BYTES,
+					   .seconds = PACKET_REKEY_DEFAULT_SECONDS };
+	if (bytes > 0)
+		lim.bytes = bytes;
+	if (seconds > 0)
+		lim.seconds = seconds;
+	int rc = packet_set_rekey_limits(c->pkt, &lim);
+	if (rc == 0)
+		c->tr->rekey_seconds = lim.seconds;
+	return rc;
 }
 
 static void free_payload(uint8_t **p, size_t *len)

@@ -50,6 +50,10 @@ struct transport_params {
  * RekeyLimit (c->cfg; unset: 1 GiB and 1 hour, PROPERTIES T5).  Returns 0, -ENOMEM,
  * -EINVAL. */
 int transport_new(struct conn *c, const struct transport_params *p);
+/* Changes the re-key limits of the packet layer (bytes 0: 1 GiB, seconds 0: 1 hour):
+ * RekeyLimit as a Match block set it, once the user is known.  They apply to the
+ * current keys at once (what they already carried counts).  Returns 0, -EINVAL. */
+int transport_set_rekey_limits(struct conn *c, uint64_t bytes, uint32_t seconds);
 /* Wipes and releases c->tr (NULL is fine) and sets it to NULL. */
 void transport_free(struct conn *c);
 

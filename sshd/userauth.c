@@ -6,7 +6,9 @@
  * is "none" (clients send it to learn the methods), a partial success, and a public-key
  * query answered with PK_OK; reaching MaxAuthTries failures ends the connection with
  * PROTOCOL_ERROR ("Too many authentication failures") instead of the FAILURE, and so
- * does the 1024th request whatever the others were. */
+ * does the 1024th request whatever the others were.  MaxAuthTries is the monitor's
+ * value for this connection (a Match block may set it), known from the first request
+ * on. */
 #include "sshd/userauth.h"
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include "keys.h"		/* generated from sshd/proto/keys.mpl */
 #include "sshd/log.h"
 #include "sshd/mon_client.h"
+#include "sshd/net_settings.h"
 #include "sshd/userauth_banner.h"
 
 #define SERVICE_USERAUTH "ssh-userauth"
@@ -264,10 +267,17 @@ static int fix_user(struct conn *c, struct userauth *ua, const struct request *r
 		configured_methods(c, ua->methods);
 		return 0;
 	}
+	struct mon_net_settings set;
 	int rc = mon_user(c->mon, r->user.ptr, r->user.len, r->service.ptr, r->service.len,
-			  &ua->valid, ua->methods);
+			  &ua->valid, ua->methods, &set);
 	if (rc < 0)
 		return monitor_failed(c, rc);
+	/* Match blocks: MaxAuthTries and the rest apply from this request on */
+	rc = net_settings_apply(c, &set);
+	mon_net_settings_free(&set);
+	if (rc < 0)
+		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
+				       "cannot apply the monitor's settings: %s", strerror(-rc));
 	ua->methods[MON_METHODS_MAX - 1] = '\0';
 	ua->asked = true;
 	return 0;

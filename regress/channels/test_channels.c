@@ -316,6 +316,14 @@ static void test_want_reply(void **state)
 	expect_reply(h, ssh_msg_Channel_Failure);
 	h_close(h, id);
 	expect_reply(h, ssh_msg_Channel_Close);
+	/* Any refusal by the monitor (MaxSessions reached: EAGAIN) is one: the
+	 * connection goes on. */
+	uint32_t busy = open_session(h);
+	h_exec(h, busy, "BUSY me", true);
+	expect_reply(h, ssh_msg_Channel_Failure);
+	assert_false(h->c.closing);
+	h_close(h, busy);
+	expect_reply(h, ssh_msg_Channel_Close);
 
 	/* Subsystems: unknown refused here, known ones started by the monitor. */
 	uint32_t id2 = open_session(h);

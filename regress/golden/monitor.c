@@ -286,6 +286,302 @@ static unsigned monitor_frame_g_kind_of(const void *m)
 
 static const char *const monitor_frame_state_names[] = { NULL };
 
+/* ---- monitor_net_settings ---- */
+
+static int monitor_net_settings_read_fields(struct mpl_reader *r, struct monitor_net_settings *out, struct mpl_error *err)
+{
+    size_t at;
+    int rc;
+
+    /* max_authtries: uint32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u32(r, &out->max_authtries);
+    if (rc == 0 && out->max_authtries > UINT64_C(2147483647))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.max_authtries", at);
+    /* rekey_limit: uint64, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u64(r, &out->rekey_limit);
+    if (rc == 0 && out->rekey_limit > UINT64_C(9223372036854775807))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.rekey_limit", at);
+    /* rekey_interval: uint32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u32(r, &out->rekey_interval);
+    if (rc == 0 && out->rekey_interval > UINT64_C(2147483647))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.rekey_interval", at);
+    /* log_level: byte, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u8(r, &out->log_level);
+    if (rc == 0 && out->log_level > UINT64_C(7))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.log_level", at);
+    /* num_accept_env: uint32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u32(r, &out->num_accept_env);
+    if (rc == 0 && out->num_accept_env > UINT64_C(128))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.num_accept_env", at);
+    /* accept_env: array of monitor_env_pattern */
+    if ((rc = monitor_env_pattern_read_array(r, (uint64_t)out->num_accept_env, &out->accept_env, err)) < 0)
+        return rc;
+    (void)at;
+    return 0;
+}
+
+int monitor_net_settings_read(struct mpl_reader *r, struct monitor_net_settings *out, struct mpl_error *err)
+{
+    struct mpl_reader saved = *r;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = monitor_net_settings_read_fields(r, out, err);
+    if (rc < 0)
+        *r = saved;      /* a failed read does not advance */
+    return rc;
+}
+
+int monitor_net_settings_unpack(const void *buf, size_t len, struct monitor_net_settings *out,
+    struct mpl_error *err)
+{
+    struct mpl_reader r;
+    int rc;
+
+    mpl_reader_init(&r, buf, len);
+    if ((rc = monitor_net_settings_read(&r, out, err)) < 0)
+        return rc;
+    if (mpl_reader_end(&r) < 0)
+        return mpl_fail(err, -EBADMSG, "monitor_net_settings: trailing bytes", mpl_reader_offset(&r));
+    return 0;
+}
+
+static int monitor_net_settings_write_fields(struct mpl_writer *w, const struct monitor_net_settings *in, struct mpl_error *err)
+{
+    /* max_authtries: uint32, bounded */
+    if (in->max_authtries > UINT64_C(2147483647))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.max_authtries");
+    if (mpl_write_u32(w, in->max_authtries) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.max_authtries");
+    /* rekey_limit: uint64, bounded */
+    if (in->rekey_limit > UINT64_C(9223372036854775807))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.rekey_limit");
+    if (mpl_write_u64(w, in->rekey_limit) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.rekey_limit");
+    /* rekey_interval: uint32, bounded */
+    if (in->rekey_interval > UINT64_C(2147483647))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.rekey_interval");
+    if (mpl_write_u32(w, in->rekey_interval) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.rekey_interval");
+    /* log_level: byte, bounded */
+    if (in->log_level > UINT64_C(7))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.log_level");
+    if (mpl_write_u8(w, in->log_level) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.log_level");
+    /* num_accept_env: uint32, bounded */
+    if (in->num_accept_env > UINT64_C(128))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.num_accept_env");
+    if (mpl_write_u32(w, in->num_accept_env) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.num_accept_env");
+    /* accept_env: array of monitor_env_pattern */
+    if (monitor_env_pattern_check_array(in->accept_env, (uint64_t)in->num_accept_env, err) < 0)
+        return mpl_pack_fail(w, NULL, -EINVAL, NULL);
+    if (mpl_write_fixed(w, in->accept_env.ptr, in->accept_env.len) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.accept_env");
+    return 0;
+}
+
+int monitor_net_settings_pack(struct mpl_writer *w, const struct monitor_net_settings *in, struct mpl_error *err)
+{
+    return monitor_net_settings_write_fields(w, in, err);
+}
+
+int monitor_net_settings_read_array(struct mpl_reader *r, uint64_t count, struct mpl_bytes *out,
+    struct mpl_error *err)
+{
+    const uint8_t *start = r->p;
+    struct monitor_net_settings elem;
+    int rc;
+
+    for (uint64_t i = 0; count == MPL_ARRAY_REST ? mpl_reader_left(r) > 0 : i < count; i++)
+        if ((rc = monitor_net_settings_read(r, &elem, err)) < 0)
+            return rc;
+    out->ptr = start;
+    out->len = (size_t)(r->p - start);
+    return 0;
+}
+
+int monitor_net_settings_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err)
+{
+    struct mpl_reader r;
+    struct mpl_bytes all;
+    int rc;
+
+    mpl_reader_init(&r, raw.ptr, raw.len);
+    if ((rc = monitor_net_settings_read_array(&r, count, &all, err)) < 0)
+        return rc;
+    if (mpl_reader_end(&r) < 0)
+        return mpl_fail(err, -EINVAL, "monitor_net_settings[]: trailing bytes", mpl_reader_offset(&r));
+    return 0;
+}
+
+void monitor_net_settings_init(struct monitor_net_settings *m)
+{
+    memset(m, 0, sizeof *m);
+    m->max_authtries = (uint32_t)UINT64_C(6);
+    m->log_level = (uint8_t)UINT64_C(3);
+}
+
+bool monitor_net_settings_equal(const struct monitor_net_settings *a, const struct monitor_net_settings *b)
+{
+    if (!(true
+        && a->max_authtries == b->max_authtries
+        && a->rekey_limit == b->rekey_limit
+        && a->rekey_interval == b->rekey_interval
+        && a->log_level == b->log_level
+        && a->num_accept_env == b->num_accept_env
+        && mpl_bytes_eq(a->accept_env, b->accept_env)
+        ))
+        return false;
+    return true;
+}
+
+void monitor_net_settings_format_into(const struct monitor_net_settings *m, struct mpl_fmt *fmt, int indent)
+{
+    mpl_fmt_u64(fmt, indent, "max_authtries", m->max_authtries);
+    mpl_fmt_u64(fmt, indent, "rekey_limit", m->rekey_limit);
+    mpl_fmt_u64(fmt, indent, "rekey_interval", m->rekey_interval);
+    mpl_fmt_u64(fmt, indent, "log_level", m->log_level);
+    mpl_fmt_u64(fmt, indent, "num_accept_env", m->num_accept_env);
+    {
+        struct mpl_reader ar;
+        struct monitor_env_pattern elem;
+        mpl_reader_init(&ar, m->accept_env.ptr, m->accept_env.len);
+        for (uint64_t i = 0; mpl_reader_left(&ar) > 0 && i < 4096; i++) {
+            if (monitor_env_pattern_read(&ar, &elem, NULL) < 0)
+                break;
+            mpl_fmt_u64(fmt, indent, "accept_env[]", i);
+            monitor_env_pattern_format_into(&elem, fmt, indent + 1);
+        }
+    }
+}
+
+int monitor_net_settings_format(const struct monitor_net_settings *m, char *buf, size_t cap)
+{
+    struct mpl_fmt fmt;
+
+    mpl_fmt_init(&fmt, buf, cap);
+    mpl_fmt_text(&fmt, "monitor_net_settings\n");
+    monitor_net_settings_format_into(m, &fmt, 1);
+    return mpl_fmt_result(&fmt);
+}
+
+bool monitor_net_settings_may_truncate(const struct monitor_net_settings *m)
+{
+    (void)m;
+    return false;
+}
+
+int monitor_net_settings_sample(struct monitor_net_settings *m, struct mpl_sample *s)
+{
+    monitor_net_settings_init(m);
+    m->max_authtries = (uint32_t)mpl_sample_range(s, 0, UINT64_C(2147483647));
+    m->rekey_limit = (uint64_t)mpl_sample_range(s, 0, UINT64_C(9223372036854775807));
+    m->rekey_interval = (uint32_t)mpl_sample_range(s, 0, UINT64_C(2147483647));
+    m->log_level = (uint8_t)mpl_sample_range(s, 0, UINT64_C(7));
+    m->num_accept_env = (uint32_t)mpl_sample_range(s, 0, UINT64_C(128));
+    {
+        uint64_t count = mpl_sample_range(s, 0, (UINT64_C(128) < 3 ? UINT64_C(128) : 3));
+        m->num_accept_env = (uint32_t)count;
+        uint8_t packed[4096];
+        struct mpl_writer aw;
+        struct monitor_env_pattern elem;
+        size_t n;
+        mpl_writer_init(&aw, packed, sizeof packed, 0, 0);
+        for (uint64_t i = 0; i < count; i++) {
+            monitor_env_pattern_sample(&elem, s);
+            monitor_env_pattern_pack(&aw, &elem, NULL);
+        }
+        if (mpl_writer_finish(&aw, &n) < 0)
+            s->err = aw.err;
+        m->accept_env = mpl_sample_copy(s, packed, n);
+    }
+    return s->err;
+}
+
+static int monitor_net_settings_g_read(struct mpl_reader *r, const uint64_t *state, void *m,
+    struct mpl_error *err)
+{
+    (void)state;
+    return monitor_net_settings_read(r, m, err);
+}
+
+static int monitor_net_settings_dump(const uint8_t *buf, size_t len, const uint64_t *state, char *out,
+    size_t cap, struct mpl_error *err)
+{
+    struct monitor_net_settings m;
+    struct mpl_reader r;
+    int rc;
+
+    mpl_reader_init(&r, buf, len);
+    if ((rc = monitor_net_settings_g_read(&r, state, &m, err)) < 0)
+        return rc;
+    if (mpl_reader_end(&r) < 0)
+        return mpl_fail(err, -EBADMSG, "monitor_net_settings: trailing bytes", mpl_reader_offset(&r));
+    return monitor_net_settings_format(&m, out, cap);
+}
+
+static int monitor_net_settings_g_pack(struct mpl_writer *w, const void *m, struct mpl_error *err)
+{
+    return monitor_net_settings_pack(w, m, err);
+}
+
+static bool monitor_net_settings_g_equal(const void *a, const void *b)
+{
+    return monitor_net_settings_equal(a, b);
+}
+
+static int monitor_net_settings_g_format(const void *m, char *buf, size_t cap)
+{
+    return monitor_net_settings_format(m, buf, cap);
+}
+
+static bool monitor_net_settings_g_may_truncate(const void *m)
+{
+    return monitor_net_settings_may_truncate(m);
+}
+
+static int monitor_net_settings_g_sample(void *m, unsigned kind, struct mpl_sample *s)
+{
+    (void)kind;
+    return monitor_net_settings_sample(m, s);
+}
+
+static void monitor_net_settings_g_sample_state(unsigned kind, uint64_t *state)
+{
+    (void)kind;
+    (void)state;
+}
+
+static const char *monitor_net_settings_g_kind_name(unsigned kind)
+{
+    (void)kind;
+    return "monitor_net_settings";
+}
+
+static unsigned monitor_net_settings_g_kind_of(const void *m)
+{
+    (void)m;
+    return 0;
+}
+
+static const char *const monitor_net_settings_state_names[] = { NULL };
+
 /* ---- monitor_msg ---- */
 
 static int monitor_msg_classify_reader(struct mpl_reader *r,
@@ -565,6 +861,9 @@ static int monitor_msg_read_Monitor_UserAnswer(struct mpl_reader *r, struct moni
     rc = mpl_read_namelist(r, &v->methods);
     if (rc < 0)
         return mpl_fail(err, rc, "monitor_msg.Monitor_UserAnswer.methods", at);
+    /* settings: monitor_net_settings */
+    if ((rc = monitor_net_settings_read(r, &v->settings, err)) < 0)
+        return rc;
     (void)at;
     return 0;
 }
@@ -1474,6 +1773,9 @@ static int monitor_msg_write_Monitor_UserAnswer(struct mpl_writer *w, const stru
     /* methods: name-list */
     if (mpl_write_namelist(w, v->methods.ptr, v->methods.len) < 0)
         return mpl_pack_fail(w, err, w->err, "monitor_msg.Monitor_UserAnswer.methods");
+    /* settings: monitor_net_settings */
+    if (monitor_net_settings_pack(w, &v->settings, err) < 0)
+        return w->err;
     return 0;
 }
 
@@ -2065,6 +2367,7 @@ void monitor_msg_init(struct monitor_msg *m, enum monitor_msg_kind kind)
         struct monitor_msg_Monitor_UserAnswer *v = &m->u.Monitor_UserAnswer;
         (void)v;
         m->type = 11;
+        monitor_net_settings_init(&v->settings);
         break;
     }
     case monitor_msg_Monitor_PubkeyQueryRequest: {
@@ -2237,6 +2540,7 @@ bool monitor_msg_equal(const struct monitor_msg *a, const struct monitor_msg *b)
         return true
         && a->u.Monitor_UserAnswer.valid == b->u.Monitor_UserAnswer.valid
         && mpl_bytes_eq(a->u.Monitor_UserAnswer.methods, b->u.Monitor_UserAnswer.methods)
+        && monitor_net_settings_equal(&a->u.Monitor_UserAnswer.settings, &b->u.Monitor_UserAnswer.settings)
         ;
     case monitor_msg_Monitor_PubkeyQueryRequest:
         return true
@@ -2427,6 +2731,8 @@ void monitor_msg_format_into(const struct monitor_msg *m, struct mpl_fmt *fmt, i
         mpl_fmt_u64(fmt, indent, "type", m->type);
         mpl_fmt_bool(fmt, indent, "valid", v->valid);
         mpl_fmt_bytes(fmt, indent, "methods", v->methods);
+        mpl_fmt_name(fmt, indent, "settings");
+        monitor_net_settings_format_into(&v->settings, fmt, indent + 1);
         break;
     }
     case monitor_msg_Monitor_PubkeyQueryRequest: {
@@ -2782,6 +3088,7 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
     m->type = 11;
     v->valid = mpl_sample_u64(s) & 1;
     v->methods = mpl_sample_namelist(s);
+    monitor_net_settings_sample(&v->settings, s);
         break;
     }
     case monitor_msg_Monitor_PubkeyQueryRequest: {
@@ -3116,6 +3423,208 @@ static unsigned monitor_msg_g_kind_of(const void *m)
 }
 
 static const char *const monitor_msg_state_names[] = { NULL };
+
+/* ---- monitor_env_pattern ---- */
+
+static int monitor_env_pattern_read_fields(struct mpl_reader *r, struct monitor_env_pattern *out, struct mpl_error *err)
+{
+    size_t at;
+    int rc;
+
+    /* pattern: string32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_string(r, &out->pattern);
+    if (rc == 0 && out->pattern.len < UINT64_C(1))
+        rc = -ERANGE;
+    if (rc == 0 && out->pattern.len > UINT64_C(1024))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_env_pattern.pattern", at);
+    (void)at;
+    return 0;
+}
+
+int monitor_env_pattern_read(struct mpl_reader *r, struct monitor_env_pattern *out, struct mpl_error *err)
+{
+    struct mpl_reader saved = *r;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = monitor_env_pattern_read_fields(r, out, err);
+    if (rc < 0)
+        *r = saved;      /* a failed read does not advance */
+    return rc;
+}
+
+int monitor_env_pattern_unpack(const void *buf, size_t len, struct monitor_env_pattern *out,
+    struct mpl_error *err)
+{
+    struct mpl_reader r;
+    int rc;
+
+    mpl_reader_init(&r, buf, len);
+    if ((rc = monitor_env_pattern_read(&r, out, err)) < 0)
+        return rc;
+    if (mpl_reader_end(&r) < 0)
+        return mpl_fail(err, -EBADMSG, "monitor_env_pattern: trailing bytes", mpl_reader_offset(&r));
+    return 0;
+}
+
+static int monitor_env_pattern_write_fields(struct mpl_writer *w, const struct monitor_env_pattern *in, struct mpl_error *err)
+{
+    /* pattern: string32, bounded */
+    if (in->pattern.len < UINT64_C(1))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_env_pattern.pattern");
+    if (in->pattern.len > UINT64_C(1024))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_env_pattern.pattern");
+    if (mpl_write_string(w, in->pattern.ptr, in->pattern.len) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_env_pattern.pattern");
+    return 0;
+}
+
+int monitor_env_pattern_pack(struct mpl_writer *w, const struct monitor_env_pattern *in, struct mpl_error *err)
+{
+    return monitor_env_pattern_write_fields(w, in, err);
+}
+
+int monitor_env_pattern_read_array(struct mpl_reader *r, uint64_t count, struct mpl_bytes *out,
+    struct mpl_error *err)
+{
+    const uint8_t *start = r->p;
+    struct monitor_env_pattern elem;
+    int rc;
+
+    for (uint64_t i = 0; count == MPL_ARRAY_REST ? mpl_reader_left(r) > 0 : i < count; i++)
+        if ((rc = monitor_env_pattern_read(r, &elem, err)) < 0)
+            return rc;
+    out->ptr = start;
+    out->len = (size_t)(r->p - start);
+    return 0;
+}
+
+int monitor_env_pattern_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err)
+{
+    struct mpl_reader r;
+    struct mpl_bytes all;
+    int rc;
+
+    mpl_reader_init(&r, raw.ptr, raw.len);
+    if ((rc = monitor_env_pattern_read_array(&r, count, &all, err)) < 0)
+        return rc;
+    if (mpl_reader_end(&r) < 0)
+        return mpl_fail(err, -EINVAL, "monitor_env_pattern[]: trailing bytes", mpl_reader_offset(&r));
+    return 0;
+}
+
+void monitor_env_pattern_init(struct monitor_env_pattern *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+bool monitor_env_pattern_equal(const struct monitor_env_pattern *a, const struct monitor_env_pattern *b)
+{
+    if (!(true
+        && mpl_bytes_eq(a->pattern, b->pattern)
+        ))
+        return false;
+    return true;
+}
+
+void monitor_env_pattern_format_into(const struct monitor_env_pattern *m, struct mpl_fmt *fmt, int indent)
+{
+    mpl_fmt_bytes(fmt, indent, "pattern", m->pattern);
+}
+
+int monitor_env_pattern_format(const struct monitor_env_pattern *m, char *buf, size_t cap)
+{
+    struct mpl_fmt fmt;
+
+    mpl_fmt_init(&fmt, buf, cap);
+    mpl_fmt_text(&fmt, "monitor_env_pattern\n");
+    monitor_env_pattern_format_into(m, &fmt, 1);
+    return mpl_fmt_result(&fmt);
+}
+
+bool monitor_env_pattern_may_truncate(const struct monitor_env_pattern *m)
+{
+    (void)m;
+    return false;
+}
+
+int monitor_env_pattern_sample(struct monitor_env_pattern *m, struct mpl_sample *s)
+{
+    monitor_env_pattern_init(m);
+    m->pattern = mpl_sample_string(s, UINT64_C(1), UINT64_C(1024));
+    return s->err;
+}
+
+static int monitor_env_pattern_g_read(struct mpl_reader *r, const uint64_t *state, void *m,
+    struct mpl_error *err)
+{
+    (void)state;
+    return monitor_env_pattern_read(r, m, err);
+}
+
+static int monitor_env_pattern_dump(const uint8_t *buf, size_t len, const uint64_t *state, char *out,
+    size_t cap, struct mpl_error *err)
+{
+    struct monitor_env_pattern m;
+    struct mpl_reader r;
+    int rc;
+
+    mpl_reader_init(&r, buf, len);
+    if ((rc = monitor_env_pattern_g_read(&r, state, &m, err)) < 0)
+        return rc;
+    if (mpl_reader_end(&r) < 0)
+        return mpl_fail(err, -EBADMSG, "monitor_env_pattern: trailing bytes", mpl_reader_offset(&r));
+    return monitor_env_pattern_format(&m, out, cap);
+}
+
+static int monitor_env_pattern_g_pack(struct mpl_writer *w, const void *m, struct mpl_error *err)
+{
+    return monitor_env_pattern_pack(w, m, err);
+}
+
+static bool monitor_env_pattern_g_equal(const void *a, const void *b)
+{
+    return monitor_env_pattern_equal(a, b);
+}
+
+static int monitor_env_pattern_g_format(const void *m, char *buf, size_t cap)
+{
+    return monitor_env_pattern_format(m, buf, cap);
+}
+
+static bool monitor_env_pattern_g_may_truncate(const void *m)
+{
+    return monitor_env_pattern_may_truncate(m);
+}
+
+static int monitor_env_pattern_g_sample(void *m, unsigned kind, struct mpl_sample *s)
+{
+    (void)kind;
+    return monitor_env_pattern_sample(m, s);
+}
+
+static void monitor_env_pattern_g_sample_state(unsigned kind, uint64_t *state)
+{
+    (void)kind;
+    (void)state;
+}
+
+static const char *monitor_env_pattern_g_kind_name(unsigned kind)
+{
+    (void)kind;
+    return "monitor_env_pattern";
+}
+
+static unsigned monitor_env_pattern_g_kind_of(const void *m)
+{
+    (void)m;
+    return 0;
+}
+
+static const char *const monitor_env_pattern_state_names[] = { NULL };
 
 /* ---- monitor_key_entry ---- */
 
@@ -3951,6 +4460,40 @@ const struct mpl_packet_info monitor_packets[] = {
         .may_truncate = monitor_msg_g_may_truncate,
     },
     {
+        .name = "monitor_net_settings",
+        .state_names = monitor_net_settings_state_names,
+        .nstate = 0,
+        .size = sizeof(struct monitor_net_settings),
+        .nkinds = 1,
+        .kind_name = monitor_net_settings_g_kind_name,
+        .kind_of = monitor_net_settings_g_kind_of,
+        .dump = monitor_net_settings_dump,
+        .read = monitor_net_settings_g_read,
+        .pack = monitor_net_settings_g_pack,
+        .equal = monitor_net_settings_g_equal,
+        .format = monitor_net_settings_g_format,
+        .sample = monitor_net_settings_g_sample,
+        .sample_state = monitor_net_settings_g_sample_state,
+        .may_truncate = monitor_net_settings_g_may_truncate,
+    },
+    {
+        .name = "monitor_env_pattern",
+        .state_names = monitor_env_pattern_state_names,
+        .nstate = 0,
+        .size = sizeof(struct monitor_env_pattern),
+        .nkinds = 1,
+        .kind_name = monitor_env_pattern_g_kind_name,
+        .kind_of = monitor_env_pattern_g_kind_of,
+        .dump = monitor_env_pattern_dump,
+        .read = monitor_env_pattern_g_read,
+        .pack = monitor_env_pattern_g_pack,
+        .equal = monitor_env_pattern_g_equal,
+        .format = monitor_env_pattern_g_format,
+        .sample = monitor_env_pattern_g_sample,
+        .sample_state = monitor_env_pattern_g_sample_state,
+        .may_truncate = monitor_env_pattern_g_may_truncate,
+    },
+    {
         .name = "monitor_key_entry",
         .state_names = monitor_key_entry_state_names,
         .nstate = 0,
@@ -4019,4 +4562,4 @@ const struct mpl_packet_info monitor_packets[] = {
         .may_truncate = monitor_env_g_may_truncate,
     },
 };
-const size_t monitor_npackets = 6;
+const size_t monitor_npackets = 8;

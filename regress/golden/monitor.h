@@ -12,6 +12,11 @@
 #define MONITOR_MONITOR_MAX_FDS 3
 #define MONITOR_MAX_HASH_LEN 64
 #define MONITOR_MAX_BANNER_LEN 196608
+#define MONITOR_MAX_CONFIG_INT 2147483647
+#define MONITOR_MAX_REKEY_BYTES 9223372036854775807
+#define MONITOR_MAX_LOG_LEVEL 7
+#define MONITOR_MAX_ACCEPT_ENV 128
+#define MONITOR_MAX_ENV_PATTERN_LEN 1024
 #define MONITOR_SESSION_SHELL 0
 #define MONITOR_SESSION_EXEC 1
 #define MONITOR_SESSION_SUBSYSTEM 2
@@ -80,7 +85,7 @@ enum monitor_statecall {
 #define MONITOR_STATECALL_COUNT 58
 const char *monitor_statecall_name(enum monitor_statecall sc);
 
-/* ---- packet monitor_frame (sshd/proto/monitor.mpl:24) ---- */
+/* ---- packet monitor_frame (sshd/proto/monitor.mpl:34) ---- */
 
 struct monitor_frame {
     uint32_t body_len;            /* uint32 */
@@ -101,7 +106,32 @@ int monitor_frame_read_array(struct mpl_reader *r, uint64_t count, struct mpl_by
     struct mpl_error *err);
 int monitor_frame_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- message packet monitor_msg (sshd/proto/monitor.mpl:29) ---- */
+/* ---- packet monitor_net_settings (sshd/proto/monitor.mpl:168) ---- */
+
+struct monitor_net_settings {
+    uint32_t max_authtries;       /* uint32 */
+    uint64_t rekey_limit;         /* uint64 */
+    uint32_t rekey_interval;      /* uint32 */
+    uint8_t log_level;            /* byte */
+    uint32_t num_accept_env;      /* uint32 */
+    struct mpl_bytes accept_env;  /* array of monitor_env_pattern */
+};
+
+int monitor_net_settings_read(struct mpl_reader *r, struct monitor_net_settings *out, struct mpl_error *err);
+int monitor_net_settings_unpack(const void *buf, size_t len, struct monitor_net_settings *out,
+    struct mpl_error *err);
+int monitor_net_settings_pack(struct mpl_writer *w, const struct monitor_net_settings *in, struct mpl_error *err);
+void monitor_net_settings_init(struct monitor_net_settings *m);
+bool monitor_net_settings_equal(const struct monitor_net_settings *a, const struct monitor_net_settings *b);
+void monitor_net_settings_format_into(const struct monitor_net_settings *m, struct mpl_fmt *fmt, int indent);
+int monitor_net_settings_format(const struct monitor_net_settings *m, char *buf, size_t cap);
+int monitor_net_settings_sample(struct monitor_net_settings *m, struct mpl_sample *s);
+bool monitor_net_settings_may_truncate(const struct monitor_net_settings *m);
+int monitor_net_settings_read_array(struct mpl_reader *r, uint64_t count, struct mpl_bytes *out,
+    struct mpl_error *err);
+int monitor_net_settings_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
+
+/* ---- message packet monitor_msg (sshd/proto/monitor.mpl:39) ---- */
 
 enum monitor_msg_kind {
     monitor_msg_Monitor_HostkeysRequest,
@@ -159,6 +189,7 @@ struct monitor_msg_Monitor_UserRequest {
 struct monitor_msg_Monitor_UserAnswer {
     bool valid;                   /* boolean */
     struct mpl_bytes methods;     /* name-list */
+    struct monitor_net_settings settings;    /* monitor_net_settings */
 };
 
 struct monitor_msg_Monitor_PubkeyQueryRequest {
@@ -345,7 +376,27 @@ int monitor_msg_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_err
 enum monitor_statecall monitor_msg_receive_statecall(enum monitor_msg_kind kind);
 enum monitor_statecall monitor_msg_transmit_statecall(enum monitor_msg_kind kind);
 
-/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:152) ---- */
+/* ---- packet monitor_env_pattern (sshd/proto/monitor.mpl:177) ---- */
+
+struct monitor_env_pattern {
+    struct mpl_bytes pattern;     /* string32 */
+};
+
+int monitor_env_pattern_read(struct mpl_reader *r, struct monitor_env_pattern *out, struct mpl_error *err);
+int monitor_env_pattern_unpack(const void *buf, size_t len, struct monitor_env_pattern *out,
+    struct mpl_error *err);
+int monitor_env_pattern_pack(struct mpl_writer *w, const struct monitor_env_pattern *in, struct mpl_error *err);
+void monitor_env_pattern_init(struct monitor_env_pattern *m);
+bool monitor_env_pattern_equal(const struct monitor_env_pattern *a, const struct monitor_env_pattern *b);
+void monitor_env_pattern_format_into(const struct monitor_env_pattern *m, struct mpl_fmt *fmt, int indent);
+int monitor_env_pattern_format(const struct monitor_env_pattern *m, char *buf, size_t cap);
+int monitor_env_pattern_sample(struct monitor_env_pattern *m, struct mpl_sample *s);
+bool monitor_env_pattern_may_truncate(const struct monitor_env_pattern *m);
+int monitor_env_pattern_read_array(struct mpl_reader *r, uint64_t count, struct mpl_bytes *out,
+    struct mpl_error *err);
+int monitor_env_pattern_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
+
+/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:181) ---- */
 
 struct monitor_key_entry {
     struct mpl_bytes public_key;  /* string32 */
@@ -365,7 +416,7 @@ int monitor_key_entry_read_array(struct mpl_reader *r, uint64_t count, struct mp
     struct mpl_error *err);
 int monitor_key_entry_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:156) ---- */
+/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:185) ---- */
 
 struct monitor_prompt {
     struct mpl_bytes prompt;      /* string32 */
@@ -386,7 +437,7 @@ int monitor_prompt_read_array(struct mpl_reader *r, uint64_t count, struct mpl_b
     struct mpl_error *err);
 int monitor_prompt_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_response (sshd/proto/monitor.mpl:161) ---- */
+/* ---- packet monitor_response (sshd/proto/monitor.mpl:190) ---- */
 
 struct monitor_response {
     struct mpl_bytes response;    /* string32 */
@@ -406,7 +457,7 @@ int monitor_response_read_array(struct mpl_reader *r, uint64_t count, struct mpl
     struct mpl_error *err);
 int monitor_response_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_env (sshd/proto/monitor.mpl:165) ---- */
+/* ---- packet monitor_env (sshd/proto/monitor.mpl:194) ---- */
 
 struct monitor_env {
     struct mpl_bytes name;        /* string32 */

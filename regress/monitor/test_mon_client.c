@@ -184,10 +184,16 @@ static void test_hostkeys_cached(void **state)
 
 	bool valid = false;
 	char methods[MON_METHODS_MAX];
+	struct mon_net_settings set;
 	assert_int_equal(mon_user(f.mc, (const uint8_t *)"alice", 5,
-				  (const uint8_t *)"ssh-connection", 14, &valid, methods), 0);
+				  (const uint8_t *)"ssh-connection", 14, &valid, methods, &set), 0);
 	assert_true(valid);
 	assert_string_equal(methods, "publickey");
+	/* the settings' defaults are OpenSSH's */
+	assert_int_equal(set.max_authtries, 6);
+	assert_int_equal(set.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(set.accept_env.n, 0);
+	mon_net_settings_free(&set);
 	finish(&f);
 }
 
@@ -325,8 +331,10 @@ static void test_closed_socket(void **state)
 	bool valid;
 	char methods[MON_METHODS_MAX];
 
+	struct mon_net_settings set;
 	assert_int_equal(mon_user(f.mc, (const uint8_t *)"bob", 3, (const uint8_t *)"ssh-connection",
-				  14, &valid, methods), -EPIPE);
+				  14, &valid, methods, &set), -EPIPE);
+	assert_int_equal(set.accept_env.n, 0);
 	assert_int_equal(mon_client_read_events(f.mc), -EPIPE);
 	assert_int_equal(mon_signal(f.mc, 1, "TERM"), -EPIPE);
 	finish(&f);
@@ -353,9 +361,137 @@ static void test_method_list_too_long(void **state)
 	bool valid;
 	char methods[MON_METHODS_MAX];
 
+	struct mon_net_settings set;
 	assert_int_equal(mon_user(f.mc, (const uint8_t *)"bob", 3, (const uint8_t *)"ssh-connection",
-				  14, &valid, methods), -EPROTO);
+				  14, &valid, methods, &set), -EPROTO);
 	finish(&f);
+}
+
+/* ---- the connection's settings in the lookup's answer (Match blocks) ---- */
+
+/* The settings of script_settings_answer: every field away from its default. */
+static void settings_sample(struct monitor_net_settings *set, uint8_t *pats, size_t cap)
+{
+	static const char *const names[] = { "LANG", "LC_*" };
+	struct mpl_writer w;
+	size_t len = 0;
+
+	monitor_net_settings_init(set);
+	mpl_writer_init(&w, pats, cap, 0, 0);
+	for (size_t i = 0; i < 2; i++) {
+		struct monitor_env_pattern e = { .pattern = mpl_bytes_str(names[i]) };
+		(void)monitor_env_pattern_pack(&w, &e, NULL);
+	}
+	(void)mpl_writer_finish(&w, &len);
+	set->max_authtries = 1;
+	set->rekey_limit = 1u << 20;
+	set->rekey_interval = 30;
+	set->log_level = LOG_LEVEL_DEBUG2;
+	set->num_accept_env = 2;
+	set->accept_env = (struct mpl_bytes){ pats, len };
+}
+
+static int script_settings_answer(struct script *s)
+{
+	struct monitor_msg m;
+	uint8_t pats[64];
+
+	if (expect(s, monitor_msg_Monitor_UserRequest, &m) < 0)
+		return -1;
+	monitor_msg_init(&m, monitor_msg_Monitor_UserAnswer);
+	m.u.Monitor_UserAnswer.valid = true;
+	m.u.Monitor_UserAnswer.methods = MPL_LIT("publickey");
+	settings_sample(&m.u.Monitor_UserAnswer.settings, pats, sizeof(pats));
+	return send_last(s, &m);
+}
+
+static void test_settings_copied(void **state)
+{
+	struct fake f = start(script_settings_answer);
+	bool valid = false;
+	char methods[MON_METHODS_MAX];
+	struct mon_net_settings set;
+
+	assert_int_equal(mon_user(f.mc, (const uint8_t *)"alice", 5,
+				  (const uint8_t *)"ssh-connection", 14, &valid, methods, &set), 0);
+	assert_int_equal(set.max_authtries, 1);
+	assert_true(set.rekey_bytes == 1u << 20);
+	assert_int_equal(set.rekey_seconds, 30);
+	assert_int_equal(set.log_level, LOG_LEVEL_DEBUG2);
+	assert_int_equal(set.accept_env.n, 2);
+	assert_string_equal(set.accept_env.v[0], "LANG");
+	assert_string_equal(set.accept_env.v[1], "LC_*");
+	mon_net_settings_free(&set);
+	finish(&f);
+}
+
+/* Where each setting sits in the answer's body: type, valid, methods "publickey". */
+#define SET_OFF (1 + 1 + 4 + 9)
+enum { OFF_TRIES = SET_OFF, OFF_REKEY = SET_OFF + 4, OFF_INTERVAL = SET_OFF + 12,
+       OFF_LEVEL = SET_OFF + 16, OFF_NENV = SET_OFF + 17, OFF_PATTERNS = SET_OFF + 21 };
+
+/* An answer that mon_wire would not send: a sample answer with bytes overwritten. */
+struct bad_settings {
+	const char *what;
+	size_t off;		/* where the bytes go */
+	uint8_t bytes[8];
+	size_t len;
+};
+static const struct bad_settings *bad_case;	/* the forked script reads it */
+
+static int script_bad_settings(struct script *s)
+{
+	struct monitor_msg m;
+	uint8_t pats[64], body[256], rec[300];
+	struct mpl_writer w;
+	size_t len = 0;
+
+	if (expect(s, monitor_msg_Monitor_UserRequest, &m) < 0)
+		return -1;
+	monitor_msg_init(&m, monitor_msg_Monitor_UserAnswer);
+	m.u.Monitor_UserAnswer.valid = true;
+	m.u.Monitor_UserAnswer.methods = MPL_LIT("publickey");
+	settings_sample(&m.u.Monitor_UserAnswer.settings, pats, sizeof(pats));
+	mpl_writer_init(&w, body, sizeof(body), 0, 0);
+	if (monitor_msg_pack(&w, &m, NULL) < 0 || mpl_writer_finish(&w, &len) < 0 ||
+	    bad_case->off + bad_case->len > len)
+		return -1;
+	memcpy(body + bad_case->off, bad_case->bytes, bad_case->len);
+	size_t n = mon_test_record(rec, sizeof(rec), (uint32_t)len, 0, body, len);
+	if (n == 0 || mon_test_raw_send(s->sock, rec, n, NULL, 0) < 0)
+		return -1;
+	return wait_close(s);
+}
+
+/* Every value out of its keyword's range is refused as a malformed answer: the codec's
+ * bounds, and mon_user's own checks beyond them. */
+static void test_settings_out_of_range(void **state)
+{
+	static const struct bad_settings cases[] = {
+		{ "LogLevel past DEBUG3", OFF_LEVEL, { 8 }, 1 },
+		{ "MaxAuthTries past INT_MAX", OFF_TRIES, { 0x80, 0, 0, 0 }, 4 },
+		{ "RekeyLimit time past INT_MAX", OFF_INTERVAL, { 0xff, 0xff, 0xff, 0xff }, 4 },
+		{ "RekeyLimit under 16 bytes", OFF_REKEY, { 0, 0, 0, 0, 0, 0, 0, 15 }, 8 },
+		{ "RekeyLimit past INT64_MAX", OFF_REKEY, { 0x80, 0, 0, 0, 0, 0, 0, 0 }, 8 },
+		{ "more AcceptEnv patterns than the bound", OFF_NENV, { 0, 0, 0, 129 }, 4 },
+		{ "an empty AcceptEnv pattern", OFF_PATTERNS, { 0, 0, 0, 0 }, 4 },
+		{ "a NUL in an AcceptEnv pattern", OFF_PATTERNS + 4 + 1, { 0 }, 1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad_case = &cases[i];
+		struct fake f = start(script_bad_settings);
+		bool valid = false;
+		char methods[MON_METHODS_MAX];
+		struct mon_net_settings set;
+		int r = mon_user(f.mc, (const uint8_t *)"alice", 5,
+				 (const uint8_t *)"ssh-connection", 14, &valid, methods, &set);
+		if (r != -EPROTO)
+			fail_msg("%s: mon_user returned %d, not -EPROTO", cases[i].what, r);
+		assert_int_equal(set.accept_env.n, 0);
+		assert_false(valid);
+		finish(&f);
+	}
 }
 
 /* ---- sessions and their descriptors ---- */
@@ -558,6 +694,8 @@ int main(void)
 		{ "unsolicited_answer", test_read_events_refuses, NULL, NULL, &unsolicited },
 		cmocka_unit_test(test_closed_socket),
 		cmocka_unit_test(test_method_list_too_long),
+		cmocka_unit_test(test_settings_copied),
+		cmocka_unit_test(test_settings_out_of_range),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_exit_queue_bounded),
 		{ "bad_exit_refused", test_read_events_refuses, NULL, NULL, &bad_exit },

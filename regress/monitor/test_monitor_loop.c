@@ -55,6 +55,8 @@ struct fx {
 	char logtext[1 << 16];
 	uint8_t h[32];		/* the exchange hash this "connection" signs */
 	bool no_setid_caps;	/* the monitor runs without CAP_SETUID/CAP_SETGID */
+	const char *conf_text;	/* a configuration file's text after the lines (Match
+				   blocks), or NULL */
 };
 
 static void write_text(const char *path, const char *text, mode_t mode)
@@ -184,6 +186,16 @@ static void start_monitor(struct fx *f, const char *const *lines, bool no_keys)
 		for (size_t i = 0; lines != NULL && lines[i] != NULL; i++)
 			if (sshd_config_parse_option(&cfg, lines[i], NULL) != 0)
 				_exit(103);
+		if (f->conf_text != NULL) {
+			static struct sshd_config_source src;
+			sshd_config_source_init(&src);
+			if (sshd_config_source_set(&src, "test_config", f->conf_text,
+						   strlen(f->conf_text), NULL) != 0 ||
+			    sshd_config_parse(&cfg, &src, NULL) != 0)
+				_exit(105);
+			ctx.src = &src;
+			ctx.algs = &sshd_openssh92_algos;
+		}
 		if (f->no_setid_caps && drop_setid_caps() < 0)
 			_exit(104);
 		ctx.cfg = &cfg;
@@ -256,8 +268,11 @@ static int sign(struct fx *f, const struct mpl_bytes *blob, const char *alg)
 static int user(struct fx *f, const char *name, bool *valid)
 {
 	char methods[MON_METHODS_MAX];
-	return mon_user(f->mc, (const uint8_t *)name, strlen(name),
-			(const uint8_t *)"ssh-connection", 14, valid, methods);
+	struct mon_net_settings set;
+	int r = mon_user(f->mc, (const uint8_t *)name, strlen(name),
+			 (const uint8_t *)"ssh-connection", 14, valid, methods, &set);
+	mon_net_settings_free(&set);
+	return r;
 }
 
 /* The userauth_signed_data of a publickey request for the user key; with a host key
@@ -577,10 +592,12 @@ static void test_full_flow(void **state)
 	assert_int_equal(sigblob_verify(hostkey_pubkey(f->hostkeys[1]), SIG_ALG_ECDSA_NISTP256,
 					sig, (size_t)len, f->h, sizeof(f->h), 0), 0);
 
+	struct mon_net_settings set;
 	assert_int_equal(mon_user(f->mc, (const uint8_t *)f->user, strlen(f->user),
-				  (const uint8_t *)"ssh-connection", 14, &valid, methods), 0);
+				  (const uint8_t *)"ssh-connection", 14, &valid, methods, &set), 0);
 	assert_true(valid);
 	assert_string_equal(methods, "publickey");
+	mon_net_settings_free(&set);
 
 	/* a key that is not listed, then the one that is */
 	uint8_t other[KEYBLOB_MAX];
@@ -870,6 +887,99 @@ static void test_banner_after_auth_refused(void **state)
 	assert_log(f, "Receive_Monitor_BannerRequest refused by automaton monitor");
 }
 
+/* ---- Match blocks: the settings the net child enforces, and the monitor's log ---- */
+
+/* The lookup's answer carries what the Match pass left (MaxAuthTries, RekeyLimit,
+ * AcceptEnv replace the global values), and LogLevel in the Match changes the level of
+ * the monitor's own log from then on (the harness logs at DEBUG3: the VERBOSE line of a
+ * key found would be there otherwise). */
+static void test_match_settings(void **state)
+{
+	struct fx *f = *state;
+	const char *const lines[] = { "MaxAuthTries 5", "AcceptEnv LANG", NULL };
+	const struct mpl_bytes *blobs;
+	char text[512], methods[MON_METHODS_MAX];
+	bool valid = false, allowed = false;
+	struct mon_net_settings set;
+
+	snprintf(text, sizeof(text), "Match User %s\n MaxAuthTries 1\n RekeyLimit 64K 10\n"
+		 " LogLevel INFO\n AcceptEnv MATCHED_* OTHER\n", f->user);
+	f->conf_text = text;
+	authorize_user_key(f);
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(mon_user(f->mc, (const uint8_t *)f->user, strlen(f->user),
+				  (const uint8_t *)"ssh-connection", 14, &valid, methods, &set), 0);
+	assert_true(valid);
+	assert_int_equal(set.max_authtries, 1);
+	assert_true(set.rekey_bytes == 64u << 10);
+	assert_int_equal(set.rekey_seconds, 10);
+	assert_int_equal(set.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(set.accept_env.n, 2);
+	assert_string_equal(set.accept_env.v[0], "MATCHED_*");
+	assert_string_equal(set.accept_env.v[1], "OTHER");
+	mon_net_settings_free(&set);
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11, f->user_blob,
+					  f->user_blob_len, &allowed), 0);
+	assert_true(allowed);
+	assert_int_equal(stop_monitor(f), 0);
+	if (strstr(f->logtext, "Accepted key") != NULL)
+		fail_msg("a VERBOSE line after LogLevel INFO:\n%s", f->logtext);
+}
+
+/* Without a Match for the user, the global values go out, and the log keeps its level. */
+static void test_global_settings(void **state)
+{
+	struct fx *f = *state;
+	const char *const lines[] = { "MaxAuthTries 5", "AcceptEnv LANG", NULL };
+	const struct mpl_bytes *blobs;
+	char methods[MON_METHODS_MAX];
+	bool valid = false, allowed = false;
+	struct mon_net_settings set;
+
+	f->conf_text = "Match User someone-else\n MaxAuthTries 1\n LogLevel INFO\n";
+	authorize_user_key(f);
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(mon_user(f->mc, (const uint8_t *)f->user, strlen(f->user),
+				  (const uint8_t *)"ssh-connection", 14, &valid, methods, &set), 0);
+	assert_int_equal(set.max_authtries, 5);
+	assert_true(set.rekey_bytes == 0);
+	assert_int_equal(set.rekey_seconds, 0);
+	assert_int_equal(set.log_level, LOG_LEVEL_DEBUG3);
+	assert_int_equal(set.accept_env.n, 1);
+	assert_string_equal(set.accept_env.v[0], "LANG");
+	mon_net_settings_free(&set);
+	assert_int_equal(mon_pubkey_query(f->mc, (const uint8_t *)"ssh-ed25519", 11, f->user_blob,
+					  f->user_blob_len, &allowed), 0);
+	assert_true(allowed);
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "Accepted key");
+}
+
+/* More AcceptEnv patterns than one answer takes: the lookup ends the connection,
+ * saying why, rather than let the net child refuse what the configuration accepts. */
+static void test_accept_env_too_long(void **state)
+{
+	struct fx *f = *state;
+	static char line[129 * 8 + 16];
+	const char *const lines[] = { line, NULL };
+	const struct mpl_bytes *blobs;
+	bool valid = false;
+
+	size_t n = (size_t)snprintf(line, sizeof(line), "AcceptEnv");
+	for (int i = 0; i < 129; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " V%03d", i);
+	start_monitor(f, lines, false);
+	host_blobs(f, &blobs);
+	assert_true(sign(f, &blobs[0], "ssh-ed25519") > 0);
+	assert_int_equal(user(f, f->user, &valid), -EPIPE);
+	assert_int_equal(stop_monitor(f), E2BIG);
+	assert_log(f, "AcceptEnv: more than 128 patterns");
+}
+
 /* ---- through privsep: a confined net child speaking to the real loop ---- */
 
 /* The net child's script (in the sandbox): log in and run one command.  Its exit code
@@ -893,8 +1003,11 @@ static int net_script(struct privsep_net *net)
 	if (mon_sign(mc, blobs[0].ptr, blobs[0].len, "ssh-ed25519", f->h, sizeof(f->h), sig,
 		     sizeof(sig)) <= 0)
 		return 12;
-	if (mon_user(mc, (const uint8_t *)f->user, strlen(f->user),
-		     (const uint8_t *)"ssh-connection", 14, &valid, methods) < 0 || !valid)
+	struct mon_net_settings set;
+	int ru = mon_user(mc, (const uint8_t *)f->user, strlen(f->user),
+			  (const uint8_t *)"ssh-connection", 14, &valid, methods, &set);
+	mon_net_settings_free(&set);
+	if (ru < 0 || !valid)
 		return 13;
 	size_t len = signed_data(f, f->user, sd, sizeof(sd));
 	int sl = sigblob_sign(f->userkey, SIG_ALG_ED25519, sd, len, sig, sizeof(sig));
@@ -1024,6 +1137,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostbound_first_exchange_key, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_banner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_global_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_env_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_banner_after_auth_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_through_privsep, setup, teardown),
 	};

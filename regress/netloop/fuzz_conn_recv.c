@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t cookie[16];
 	static struct sshd_conn_ctx ctx;
-	static const struct log_ctx lg = { .level = LOG_LEVEL_QUIET, .dest = LOG_DEST_STDERR,
-					   .fd = -1 };
+	static struct log_ctx lg = { .level = LOG_LEVEL_QUIET, .dest = LOG_DEST_STDERR,
+				     .fd = -1 };
 	/* One connection for the whole run (its buffers are large); each input starts from
 	 * fresh automata and an empty send queue. */
 	static struct conn c;

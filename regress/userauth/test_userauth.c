@@ -260,13 +260,27 @@ static void mon_answer(struct fx *f, const struct monitor_msg *m)
 	assert_int_equal(send(f->mon[1], f->rec, len + 5, 0), (ssize_t)(len + 5));
 }
 
-static void mon_user_answer(struct fx *f, bool valid, const char *methods)
+/* The lookup's answer with the settings sent as given. */
+static void mon_user_answer_with(struct fx *f, bool valid, const char *methods,
+				 const struct monitor_net_settings *set)
 {
 	struct monitor_msg m;
 	monitor_msg_init(&m, monitor_msg_Monitor_UserAnswer);
 	m.u.Monitor_UserAnswer.valid = valid;
 	m.u.Monitor_UserAnswer.methods = mpl_bytes_str(methods);
+	m.u.Monitor_UserAnswer.settings = *set;
 	mon_answer(f, &m);
+}
+
+/* The answer of a monitor without Match blocks: the settings are the global ones. */
+static void mon_user_answer(struct fx *f, bool valid, const char *methods)
+{
+	struct monitor_net_settings set;
+	monitor_net_settings_init(&set);
+	if (f->cfg.max_authtries >= 0)
+		set.max_authtries = (uint32_t)f->cfg.max_authtries;
+	set.log_level = (uint8_t)f->log.level;
+	mon_user_answer_with(f, valid, methods, &set);
 }
 
 static void mon_query_answer(struct fx *f, bool allowed)
@@ -823,6 +837,40 @@ static void test_maxtries_default(void **state)
 	expect_disconnect(f, SSH_DISCONNECT_PROTOCOL_ERROR, "Too many authentication failures");
 }
 
+/* A Match block's MaxAuthTries, LogLevel and AcceptEnv (the monitor's answer to the
+ * lookup) replace the global values at once: the request that asked is counted against
+ * the new limit. */
+static void test_match_settings_apply_at_once(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pats[64];
+	struct mpl_writer w;
+	size_t len = 0;
+	struct monitor_env_pattern p = { .pattern = MPL_LIT("MATCHED_*") };
+
+	f->cfg.max_authtries = 6;
+	assert_int_equal(sshd_strlist_add(&f->cfg.accept_env, "LANG"), 0);
+	mpl_writer_init(&w, pats, sizeof(pats), 0, 0);
+	assert_int_equal(monitor_env_pattern_pack(&w, &p, NULL), 0);
+	assert_int_equal(mpl_writer_finish(&w, &len), 0);
+	struct monitor_net_settings set;
+	monitor_net_settings_init(&set);
+	set.max_authtries = 1;
+	set.log_level = LOG_LEVEL_VERBOSE;
+	set.num_accept_env = 1;
+	set.accept_env = (struct mpl_bytes){ pats, len };
+	open_service(f);
+	mon_user_answer_with(f, true, "publickey", &set);
+	mon_query_answer(f, false);
+	f->client_st.auth_method = SSH_AUTH_PUBLICKEY;
+	assert_int_equal(send_query(f, "alice"), -EACCES);	/* 1: the limit */
+	expect_disconnect(f, SSH_DISCONNECT_PROTOCOL_ERROR, "Too many authentication failures");
+	assert_int_equal(f->c.cfg->max_authtries, 1);
+	assert_int_equal(f->log.level, LOG_LEVEL_VERBOSE);
+	assert_int_equal(f->cfg.accept_env.n, 1);
+	assert_string_equal(f->cfg.accept_env.v[0], "MATCHED_*");
+}
+
 /* Requests that never fail (PK_OK) are still bounded, at 1024 as in OpenSSH. */
 static void test_request_bound(void **state)
 {
@@ -1146,6 +1194,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_maxtries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maxtries_invalid_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maxtries_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_settings_apply_at_once, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_request_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_grace_default_and_off, setup, teardown),

@@ -16,6 +16,16 @@ const MAX_HASH_LEN = 64;
  * over 256 KiB, and this message must fit MONITOR_MAX_BODY; a larger file is not sent. */
 const MAX_BANNER_LEN = 196608;
 
+/* Bounds of monitor_net_settings: an sshd_config integer is an int (OpenSSH's
+ * atoi_err), RekeyLimit's data a positive int64, a level one of log.h's; AcceptEnv's
+ * patterns must fit one answer (a configuration with more, or longer ones, cannot be
+ * passed on: the monitor then ends the connection, saying why). */
+const MAX_CONFIG_INT = 2147483647;
+const MAX_REKEY_BYTES = 9223372036854775807;
+const MAX_LOG_LEVEL = 7;
+const MAX_ACCEPT_ENV = 128;
+const MAX_ENV_PATTERN_LEN = 1024;
+
 /* Session kinds of SessionRequest. */
 const SESSION_SHELL = 0;
 const SESSION_EXEC = 1;
@@ -49,6 +59,7 @@ message packet monitor_msg {
     |11:"Monitor_UserAnswer" ->
         valid: boolean;
         methods: name-list;
+        settings: monitor_net_settings;  /* as the Match blocks left them */
 
     /* authentication checks; the monitor re-parses everything itself */
     |12:"Monitor_PubkeyQueryRequest" ->
@@ -147,6 +158,24 @@ message packet monitor_msg {
     |default:"Monitor_Unknown" ->
         body: byte[*];
     };
+}
+
+/* The settings of this connection that the net child enforces, after the Match blocks
+ * the lookup applied (OpenSSH's monitor sends its options with the passwd answer
+ * likewise): all of them each time, not only what a Match changed.  The defaults are
+ * OpenSSH's.  RekeyLimit's data is 0 or at least 16 bytes (servconf.c); the net child
+ * checks that, and the patterns, beyond these bounds. */
+packet monitor_net_settings {
+    max_authtries: uint32 max(MAX_CONFIG_INT) default(6);       /* MaxAuthTries */
+    rekey_limit: uint64 max(MAX_REKEY_BYTES);                   /* RekeyLimit data; 0: default */
+    rekey_interval: uint32 max(MAX_CONFIG_INT);                 /* RekeyLimit time, s; 0: none */
+    log_level: byte max(MAX_LOG_LEVEL) default(3);              /* LogLevel; 3: INFO */
+    num_accept_env: uint32 max(MAX_ACCEPT_ENV);                 /* AcceptEnv */
+    accept_env: monitor_env_pattern[num_accept_env];
+}
+
+packet monitor_env_pattern {
+    pattern: string32 min(1) max(MAX_ENV_PATTERN_LEN);
 }
 
 packet monitor_key_entry {
