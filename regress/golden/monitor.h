@@ -41,6 +41,8 @@ enum monitor_statecall {
     Receive_Monitor_WindowChangeRequest,
     Receive_Monitor_SignalRequest,
     Receive_Monitor_SessionExit,
+    Receive_Monitor_PtyRequest,
+    Receive_Monitor_PtyAnswer,
     Receive_Monitor_DirectTcpipRequest,
     Receive_Monitor_DirectTcpipAnswer,
     Receive_Monitor_TcpipForwardRequest,
@@ -70,6 +72,8 @@ enum monitor_statecall {
     Transmit_Monitor_WindowChangeRequest,
     Transmit_Monitor_SignalRequest,
     Transmit_Monitor_SessionExit,
+    Transmit_Monitor_PtyRequest,
+    Transmit_Monitor_PtyAnswer,
     Transmit_Monitor_DirectTcpipRequest,
     Transmit_Monitor_DirectTcpipAnswer,
     Transmit_Monitor_TcpipForwardRequest,
@@ -77,7 +81,7 @@ enum monitor_statecall {
     Transmit_Monitor_Log,
     Transmit_Monitor_Unknown,
 };
-#define MONITOR_STATECALL_COUNT 58
+#define MONITOR_STATECALL_COUNT 62
 const char *monitor_statecall_name(enum monitor_statecall sc);
 
 /* ---- packet monitor_frame (sshd/proto/monitor.mpl:24) ---- */
@@ -127,6 +131,8 @@ enum monitor_msg_kind {
     monitor_msg_Monitor_WindowChangeRequest,
     monitor_msg_Monitor_SignalRequest,
     monitor_msg_Monitor_SessionExit,
+    monitor_msg_Monitor_PtyRequest,
+    monitor_msg_Monitor_PtyAnswer,
     monitor_msg_Monitor_DirectTcpipRequest,
     monitor_msg_Monitor_DirectTcpipAnswer,
     monitor_msg_Monitor_TcpipForwardRequest,
@@ -134,7 +140,7 @@ enum monitor_msg_kind {
     monitor_msg_Monitor_Log,
     monitor_msg_Monitor_Unknown,
 };
-#define MONITOR_MSG_KIND_COUNT 29
+#define MONITOR_MSG_KIND_COUNT 31
 
 struct monitor_msg_Monitor_HostkeysAnswer {
     struct mpl_bytes keys;        /* array of monitor_key_entry */
@@ -262,6 +268,10 @@ struct monitor_msg_Monitor_SessionExit {
     bool core_dumped;             /* boolean */
 };
 
+struct monitor_msg_Monitor_PtyAnswer {
+    bool allowed;                 /* boolean */
+};
+
 struct monitor_msg_Monitor_DirectTcpipRequest {
     struct mpl_bytes host;        /* string32 */
     uint32_t port;                /* uint32 */
@@ -317,6 +327,7 @@ struct monitor_msg {
         struct monitor_msg_Monitor_WindowChangeRequest Monitor_WindowChangeRequest;
         struct monitor_msg_Monitor_SignalRequest Monitor_SignalRequest;
         struct monitor_msg_Monitor_SessionExit Monitor_SessionExit;
+        struct monitor_msg_Monitor_PtyAnswer Monitor_PtyAnswer;
         struct monitor_msg_Monitor_DirectTcpipRequest Monitor_DirectTcpipRequest;
         struct monitor_msg_Monitor_DirectTcpipAnswer Monitor_DirectTcpipAnswer;
         struct monitor_msg_Monitor_TcpipForwardRequest Monitor_TcpipForwardRequest;
@@ -345,7 +356,7 @@ int monitor_msg_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_err
 enum monitor_statecall monitor_msg_receive_statecall(enum monitor_msg_kind kind);
 enum monitor_statecall monitor_msg_transmit_statecall(enum monitor_msg_kind kind);
 
-/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:152) ---- */
+/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:158) ---- */
 
 struct monitor_key_entry {
     struct mpl_bytes public_key;  /* string32 */
@@ -365,7 +376,7 @@ int monitor_key_entry_read_array(struct mpl_reader *r, uint64_t count, struct mp
     struct mpl_error *err);
 int monitor_key_entry_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:156) ---- */
+/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:162) ---- */
 
 struct monitor_prompt {
     struct mpl_bytes prompt;      /* string32 */
@@ -386,7 +397,7 @@ int monitor_prompt_read_array(struct mpl_reader *r, uint64_t count, struct mpl_b
     struct mpl_error *err);
 int monitor_prompt_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_response (sshd/proto/monitor.mpl:161) ---- */
+/* ---- packet monitor_response (sshd/proto/monitor.mpl:167) ---- */
 
 struct monitor_response {
     struct mpl_bytes response;    /* string32 */
@@ -406,7 +417,7 @@ int monitor_response_read_array(struct mpl_reader *r, uint64_t count, struct mpl
     struct mpl_error *err);
 int monitor_response_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_env (sshd/proto/monitor.mpl:165) ---- */
+/* ---- packet monitor_env (sshd/proto/monitor.mpl:171) ---- */
 
 struct monitor_env {
     struct mpl_bytes name;        /* string32 */
