@@ -8,7 +8,10 @@
  * The fake monitor's conventions: a command starting with "REFUSE" is refused
  * (status EACCES); a subsystem NAME runs `echo subsystem:NAME`; a shell runs
  * /bin/sh reading stdin; the child's environment is PATH plus the variables of the
- * request.  SignalRequest kills the session's process with that signal. */
+ * request.  SignalRequest kills the session's process with that signal.  PtyRequest is
+ * always allowed; a session with want_pty runs on a pty made by session_pty.c (size
+ * and modes of the request, no TERM), the master its one fd, resized by
+ * WindowChangeRequest. */
 #ifndef MSSHD_REGRESS_CHAN_HARNESS_H
 #define MSSHD_REGRESS_CHAN_HARNESS_H
 
