@@ -56,6 +56,11 @@ int mon_client_fd(const struct mon_client *mc)
 	return mc != NULL ? mc->fd : -1;
 }
 
+int mon_client_failed(const struct mon_client *mc)
+{
+	return mc != NULL ? mc->failed : -EINVAL;
+}
+
 /* Ends the client's usefulness: every later call returns the same error. */
 static int fail(struct mon_client *mc, int err, const char *what)
 {

@@ -39,6 +39,9 @@ int mon_client_new(struct mon_client **out, int ipc_fd, const struct log_ctx *lo
 void mon_client_free(struct mon_client *mc);
 /* The socket, for the event loop's poll set (POLLIN: call mon_client_read_events). */
 int mon_client_fd(const struct mon_client *mc);
+/* 0 while the IPC works; else the negative errno that ended it (a refusal in an
+ * answer's status does not). */
+int mon_client_failed(const struct mon_client *mc);
 
 /* The public blobs of the host keys the monitor holds, in HostKey order.  The views
  * stay valid until mon_client_free (the answer is cached: later calls ask nothing). */

@@ -135,6 +135,14 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 		log_msg(c->log, LOG_LEVEL_INFO, "session refused by the monitor");
 		return 0;
 	}
+	if (rc < 0 && mon_client_failed(c->mon) == 0) {
+		/* The monitor answered, with a failure (no pty left, malformed modes, too
+		 * many sessions, a spawn that failed): this request fails, the connection
+		 * goes on, as OpenSSH's does. */
+		log_msg(c->log, LOG_LEVEL_INFO, "session not started by the monitor: %s",
+			strerror(-rc));
+		return 0;
+	}
 	if (rc < 0) {
 		log_msg(c->log, LOG_LEVEL_ERROR, "session request to the monitor failed: %s",
 			strerror(-rc));

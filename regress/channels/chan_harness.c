@@ -234,6 +234,12 @@ static void fake_monitor(int ipc)
 				fm_send(ipc, &a, NULL, 0, scratch, cap);
 				continue;
 			}
+			if (q->session_kind == MONITOR_SESSION_EXEC && q->command.len >= 4 &&
+			    memcmp(q->command.ptr, "FAIL", 4) == 0) {
+				a.u.Monitor_SessionAnswer.status = ENOSPC;
+				fm_send(ipc, &a, NULL, 0, scratch, cap);
+				continue;
+			}
 			int sfds[3];
 			pid_t child = fm_spawn(q, sfds);
 			s[ns].id = next_id++;

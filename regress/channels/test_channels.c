@@ -317,6 +317,14 @@ static void test_want_reply(void **state)
 	/* A refused start: FAILURE (and the channel stays until the client closes it). */
 	h_exec(h, id, "REFUSE me", true);
 	expect_reply(h, ssh_msg_Channel_Failure);
+	/* A start the monitor answers with a failure (no pty left, ...) fails this
+	 * request only; the connection goes on. */
+	uint32_t idf = open_session(h);
+	h_exec(h, idf, "FAIL", true);
+	expect_reply(h, ssh_msg_Channel_Failure);
+	assert_false(h->server_failed);
+	h_close(h, idf);
+	expect_reply(h, ssh_msg_Channel_Close);
 	h_close(h, id);
 	expect_reply(h, ssh_msg_Channel_Close);
 
