@@ -520,9 +520,13 @@ int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 		return answer_session(st, (uint32_t)-r, 0, NULL, 0);
 	}
 	uint32_t id = st->next_session_id++;
-	log_msg(st->log, LOG_LEVEL_VERBOSE, "Starting session: %s%s%s for %s from %s port %d id %u",
+	/* OpenSSH's line, the tty named without "/dev/" */
+	const char *tty = strncmp(pty.name, "/dev/", 5) == 0 ? pty.name + 5 : pty.name;
+	log_msg(st->log, LOG_LEVEL_VERBOSE,
+		"Starting session: %s%s%s%s%s for %s from %s port %d id %u",
 		plan.subsystem ? "subsystem '" : plan.command ? "command" : "shell",
 		plan.subsystem ? plan.client_command : "", plan.subsystem ? "'" : "",
+		plan.want_pty ? " on " : "", plan.want_pty ? tty : "",
 		st->user.name, st->ctx->peer_addr, st->ctx->peer_port, id);
 
 	slot->used = true;

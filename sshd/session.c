@@ -192,6 +192,11 @@ static int pty_request(struct session *s, struct conn *c,
 		log_msg(c->log, LOG_LEVEL_INFO, "pty-req with a malformed terminal type");
 		return 0;
 	}
+	if (r->modes.len > SESSION_MODES_MAX) {
+		log_msg(c->log, LOG_LEVEL_INFO, "pty-req with %zu bytes of modes refused",
+			r->modes.len);
+		return 0;
+	}
 	/* no-pty, restrict, PermitTTY: the monitor's to decide, and a refusal is the
 	 * answer to this request (the client goes on without a pty) */
 	bool allowed = false;
@@ -200,11 +205,6 @@ static int pty_request(struct session *s, struct conn *c,
 		return rc;
 	if (!allowed) {
 		log_msg(c->log, LOG_LEVEL_INFO, "pty-req refused by the monitor");
-		return 0;
-	}
-	if (r->modes.len > SESSION_MODES_MAX) {
-		log_msg(c->log, LOG_LEVEL_INFO, "pty-req with %zu bytes of modes refused",
-			r->modes.len);
 		return 0;
 	}
 	if (r->modes.len > 0) {
