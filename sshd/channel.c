@@ -120,6 +120,20 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* One of the channel's three fds ends.  With a pty, stdin and stdout are one fd, the
+ * master: it is closed only when neither direction uses it any more. */
+static void release_fd(struct channel *ch, int *fd)
+{
+	int *all[3] = { &ch->fd_in, &ch->fd_out, &ch->fd_err };
+	for (int i = 0; i < 3; i++) {
+		if (all[i] != fd && *all[i] == *fd && *fd >= 0) {
+			*fd = -1;
+			return;
+		}
+	}
+	close_fd(fd);
+}
+
 /* Client data that can no longer reach the process is dropped, and counted as taken
  * so that the peer's window keeps opening. */
 static void drop_input(struct channel *ch)
@@ -132,15 +146,15 @@ static void close_stdin(struct channel *ch)
 {
 	if (ch->fd_in >= 0 && ch->in_is_socket)
 		(void)shutdown(ch->fd_in, SHUT_WR);
-	close_fd(&ch->fd_in);
+	release_fd(ch, &ch->fd_in);
 	drop_input(ch);
 }
 
 static void slot_reset(struct channel *ch)
 {
-	close_fd(&ch->fd_in);
-	close_fd(&ch->fd_out);
-	close_fd(&ch->fd_err);
+	release_fd(ch, &ch->fd_in);
+	release_fd(ch, &ch->fd_out);
+	release_fd(ch, &ch->fd_err);
 	free(ch->inbuf);
 	session_clear(&ch->sess);
 	uint32_t self = ch->self;
@@ -405,8 +419,8 @@ static int flush_channel(struct conn *c, struct channel *ch)
 	}
 	if (ch->rx_close) {
 		/* C3: the peer's CLOSE is answered by ours; nothing else goes out. */
-		close_fd(&ch->fd_out);
-		close_fd(&ch->fd_err);
+		release_fd(ch, &ch->fd_out);
+		release_fd(ch, &ch->fd_err);
 		close_stdin(ch);
 		if (!ch->close_sent) {
 			if ((rc = send_simple(c, ch, ssh_msg_Channel_Close)) <= 0)
@@ -545,9 +559,11 @@ static int pump_output(struct conn *c, struct channel *ch, int *fd, bool ext)
 			return 0;
 		}
 		if (got <= 0) {
-			/* EOF, or an error that ends this stream the same way. */
+			/* EOF, or an error that ends this stream the same way: a pty's master
+			 * reads EIO once every slave fd is closed, which is its end of
+			 * output (what was written before is read first). */
 			conn_send_abort(c);
-			close_fd(fd);
+			release_fd(ch, fd);
 			return 0;
 		}
 		if (ext)
@@ -814,13 +830,15 @@ static int set_nonblocking(int fd)
 	return 0;
 }
 
+/* fds[]: stdin, stdout, stderr; with a pty the master twice and -1 (session.h). */
 static int attach_fds(struct conn *c, struct channel *ch, int fds[3])
 {
 	for (int i = 0; i < 3; i++) {
-		int rc = set_nonblocking(fds[i]);
+		int rc = fds[i] >= 0 ? set_nonblocking(fds[i]) : 0;
 		if (rc < 0) {
 			for (int j = 0; j < 3; j++)
-				close(fds[j]);
+				if (fds[j] >= 0 && (j == 0 || fds[j] != fds[0]))
+					close(fds[j]);
 			return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION,
 					       "session fds: %s", strerror(-rc));
 		}
@@ -974,11 +992,14 @@ int channels_io(struct conn *c, struct pollfd *pfds, size_t n)
 			if (ch->state != SLOT_OPEN)
 				continue;
 			int rc = 0;
-			if (pfds[k].fd == ch->fd_out)
+			/* by the direction asked: a pty's master is both stdin (POLLOUT)
+			 * and stdout (POLLIN), in two entries */
+			bool out = (pfds[k].events & POLLOUT) != 0;
+			if (!out && pfds[k].fd == ch->fd_out)
 				rc = pump_output(c, ch, &ch->fd_out, false);
-			else if (pfds[k].fd == ch->fd_err)
+			else if (!out && pfds[k].fd == ch->fd_err)
 				rc = pump_output(c, ch, &ch->fd_err, true);
-			else if (pfds[k].fd == ch->fd_in)
+			else if (out && pfds[k].fd == ch->fd_in)
 				drain_stdin(ch);
 			else
 				continue;

@@ -473,6 +473,21 @@ int mon_session(struct mon_client *mc, const struct monitor_msg_Monitor_SessionR
 	return 0;
 }
 
+int mon_pty_allowed(struct mon_client *mc, bool *allowed)
+{
+	struct monitor_msg req, ans;
+
+	if (mc == NULL || allowed == NULL)
+		return -EINVAL;
+	*allowed = false;
+	monitor_msg_init(&req, monitor_msg_Monitor_PtyRequest);
+	int r = round_trip(mc, &req, monitor_msg_Monitor_PtyAnswer, &ans, NULL, 0, NULL);
+	if (r < 0)
+		return r;
+	*allowed = ans.u.Monitor_PtyAnswer.allowed;
+	return 0;
+}
+
 int mon_window_change(struct mon_client *mc, uint32_t session_id, uint32_t cols,
 		      uint32_t rows, uint32_t xpixels, uint32_t ypixels)
 {

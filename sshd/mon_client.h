@@ -109,6 +109,8 @@ int mon_pubkey_verify(struct mon_client *mc, const uint8_t *alg, size_t alg_len,
  * owns them.  Returns 0, -EACCES (refused: forced command, no-pty, ...), -EPROTO, ... */
 int mon_session(struct mon_client *mc, const struct monitor_msg_Monitor_SessionRequest *req,
 		uint32_t *session_id, int fds[3], size_t *nfds);
+/* Whether the user may have a pty (pty-req): *allowed.  Returns 0, -EPROTO, ... */
+int mon_pty_allowed(struct mon_client *mc, bool *allowed);
 /* One-way notices about a running session. */
 int mon_window_change(struct mon_client *mc, uint32_t session_id, uint32_t cols,
 		      uint32_t rows, uint32_t xpixels, uint32_t ypixels);

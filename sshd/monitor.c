@@ -88,6 +88,8 @@ int monitor_dispatch(struct monitor_state *st, const struct monitor_msg *m)
 		return monitor_on_banner(st, m);
 	case monitor_msg_Monitor_SessionRequest:
 		return monitor_on_session(st, m);
+	case monitor_msg_Monitor_PtyRequest:
+		return monitor_on_pty(st, m);
 	case monitor_msg_Monitor_SignalRequest:
 		return monitor_on_signal(st, m);
 	case monitor_msg_Monitor_WindowChangeRequest:

@@ -18,6 +18,7 @@
 #include "sshd/mon_client.h"
 #include "sshd/mon_wire.h"
 #include "sshd/privsep.h"
+#include "sshd/session_pty.h"
 #include "monitor_policy.h"	/* generated from sshd/proto/monitor.spl */
 
 /* Most sessions running at once (MaxSessions applies below this). */
@@ -35,6 +36,8 @@ struct monitor_session {
 	uint32_t id;
 	pid_t pid;
 	int pidfd;		/* -1 without pidfd support */
+	int pty_master;		/* the monitor's copy, for window-change; -1 without a pty */
+	char tty[SESSION_PTY_NAME_MAX];	/* the slave's path, released at the end */
 };
 
 struct monitor_state {
@@ -123,6 +126,7 @@ void monitor_sessions_fini(struct monitor_state *st);
 int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_signal(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_window_change(struct monitor_state *st, const struct monitor_msg *m);
+int monitor_on_pty(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_direct_tcpip(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_tcpip_forward(struct monitor_state *st, const struct monitor_msg *m);
 /* Reaps the session children that ended and sends their SessionExit.  Returns 0 or a

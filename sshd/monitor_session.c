@@ -3,7 +3,14 @@
  * (ForceCommand, command=, no-pty/restrict, environment=, AcceptEnv, Subsystem), its
  * descriptors go to the net child, and its end is reaped here and reported with
  * SessionExit.  A pidfd per child, gathered in one epoll set, is the one descriptor
- * privsep_monitor_wait watches for all of them; without pidfds the children are polled. */
+ * privsep_monitor_wait watches for all of them; without pidfds the children are polled.
+ *
+ * A pty session (session_pty.h) gets its pty here, as root; the net child gets the
+ * master, and the monitor keeps a copy of it for window-change until the process is
+ * reaped, when the slave is released (OpenSSH's pty_release) and the copy closed.
+ * That copy keeps the terminal from hanging up when the net child closes the channel
+ * alone (OpenSSH closes its master then): the process sees the hang-up when it ends by
+ * itself or when the connection ends. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,12 +38,28 @@ static int pidfd_of(pid_t pid)
 int monitor_sessions_init(struct monitor_state *st)
 {
 	for (size_t i = 0; i < MONITOR_MAX_SESSIONS; i++)
-		st->sessions[i].pidfd = -1;
+		st->sessions[i].pidfd = st->sessions[i].pty_master = -1;
 	st->reap_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (st->reap_fd < 0)
 		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: no epoll (%s); sessions are polled",
 			strerror(errno));
 	return 0;
+}
+
+/* The end of a session's pty: the slave back to root (as root only: without root it
+ * was never given away), then the monitor's copy of the master closed. */
+static void release_pty(struct monitor_state *st, struct monitor_session *s)
+{
+	if (s->pty_master < 0)
+		return;
+	if (st->ctx->privileged) {
+		int r = session_pty_release(s->tty);
+		if (r < 0)
+			log_msg(st->log, LOG_LEVEL_ERROR, "monitor: releasing %s: %s", s->tty,
+				strerror(-r));
+	}
+	close(s->pty_master);
+	s->pty_master = -1;
 }
 
 void monitor_sessions_fini(struct monitor_state *st)
@@ -45,8 +68,10 @@ void monitor_sessions_fini(struct monitor_state *st)
 		struct monitor_session *s = &st->sessions[i];
 		if (s->used && s->pidfd >= 0)
 			close(s->pidfd);
+		if (s->used)
+			release_pty(st, s);
 		memset(s, 0, sizeof(*s));
-		s->pidfd = -1;
+		s->pidfd = s->pty_master = -1;
 	}
 	st->n_sessions = 0;
 	if (st->reap_fd >= 0)
@@ -107,8 +132,9 @@ static void forget_session(struct monitor_state *st, struct monitor_session *s)
 {
 	if (s->pidfd >= 0)
 		close(s->pidfd);	/* also leaves the epoll set */
+	release_pty(st, s);
 	memset(s, 0, sizeof(*s));
-	s->pidfd = -1;
+	s->pidfd = s->pty_master = -1;
 	st->n_sessions--;
 }
 
@@ -188,6 +214,8 @@ struct session_plan {
 	char *client_command;		/* what the client asked for */
 	const char *original;		/* SSH_ORIGINAL_COMMAND under a forced command */
 	bool forced, subsystem;
+	bool want_pty;
+	char *term;			/* pty-req's TERM ("" none) */
 	char *env_store;		/* "NAME=value\0..." of the client's accepted env */
 	const char *env[SESSION_ENV_MAX];
 	size_t n_env;
@@ -198,6 +226,7 @@ static void plan_free(struct session_plan *p)
 	free(p->command);
 	free(p->client_command);
 	free(p->env_store);
+	free(p->term);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -285,6 +314,28 @@ static uint32_t plan_env(struct monitor_state *st,
 	return 0;
 }
 
+/* no-pty (or restrict without pty) on the key, or PermitTTY no. */
+static bool pty_allowed(struct monitor_state *st)
+{
+	const struct authkeys_opts *ko = st->key_opts.line ? &st->key_opts.line->opts : NULL;
+
+	if ((ko != NULL && !ko->pty) || st->cfg->permit_tty == 0) {
+		log_msg(st->log, LOG_LEVEL_INFO, "monitor: pty refused for %s", st->user.name);
+		return false;
+	}
+	return true;
+}
+
+int monitor_on_pty(struct monitor_state *st, const struct monitor_msg *m)
+{
+	struct monitor_msg a;
+
+	(void)m;
+	monitor_msg_init(&a, monitor_msg_Monitor_PtyAnswer);
+	a.u.Monitor_PtyAnswer.allowed = pty_allowed(st);
+	return monitor_send(st, &a, NULL, 0);
+}
+
 /* Decides what runs.  Returns 0 or a positive errno for the answer. */
 static uint32_t plan_session(struct monitor_state *st,
 			     const struct monitor_msg_Monitor_SessionRequest *q,
@@ -294,13 +345,12 @@ static uint32_t plan_session(struct monitor_state *st,
 	bool bad = false;
 
 	if (q->want_pty) {
-		if ((ko != NULL && !ko->pty) || st->cfg->permit_tty == 0) {
-			log_msg(st->log, LOG_LEVEL_INFO, "monitor: pty refused for %s",
-				st->user.name);
+		if (!pty_allowed(st))
 			return EACCES;
-		}
-		log_msg(st->log, LOG_LEVEL_VERBOSE, "monitor: pty sessions not implemented");
-		return ENOTSUP;
+		p->term = cstr(q->term, &bad);
+		if (p->term == NULL)
+			return bad ? EINVAL : ENOMEM;
+		p->want_pty = true;
 	}
 
 	if (q->session_kind != MONITOR_SESSION_SHELL) {
@@ -355,6 +405,50 @@ static uint32_t plan_session(struct monitor_state *st,
 	return plan_env(st, q, p);
 }
 
+/* The session's pty: opened, given to the user, sized and set to the client's modes.
+ * Returns 0 or a negative errno (nothing left open). */
+static int open_pty(struct monitor_state *st,
+		    const struct monitor_msg_Monitor_SessionRequest *q, struct session_pty *pty)
+{
+	int r = session_pty_open(pty);
+	if (r < 0) {
+		log_msg(st->log, LOG_LEVEL_ERROR, "monitor: no pty: %s", strerror(-r));
+		return r;
+	}
+	r = session_pty_set_owner(pty, st->user.uid, st->user.gid);
+	if (r < 0 && !st->ctx->privileged) {
+		/* Without root the slave is the monitor's user's already (devpts); only its
+		 * group or mode could not be changed, which OpenSSH would also let pass
+		 * unprivileged for a read-only tty.  The session goes on. */
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: %s: owner: %s", pty->name,
+			strerror(-r));
+		r = 0;
+	}
+	const char *what = "owner";
+	if (r == 0) {
+		struct session_winsize ws = { q->width_chars, q->height_rows, q->width_pixels,
+					      q->height_pixels };
+		what = "window size";
+		r = session_pty_set_winsize(pty->slave, &ws);
+	}
+	size_t applied = 0;
+	if (r == 0) {
+		what = "terminal modes";
+		r = session_pty_apply_modes(pty->slave, q->modes.ptr, q->modes.len, &applied);
+	}
+	if (r < 0) {
+		log_msg(st->log, LOG_LEVEL_ERROR, "monitor: %s: %s: %s", pty->name, what,
+			strerror(-r));
+		if (st->ctx->privileged)
+			(void)session_pty_release(pty->name);
+		session_pty_close(pty);
+		return r;
+	}
+	log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: allocated %s (%ux%u, %zu modes)",
+		pty->name, q->width_chars, q->height_rows, applied);
+	return 0;
+}
+
 int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 {
 	const struct monitor_msg_Monitor_SessionRequest *q = &m->u.Monitor_SessionRequest;
@@ -396,18 +490,44 @@ int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 	sp.extra_env = plan.env;
 	sp.n_extra_env = plan.n_env;
 
+	struct session_pty pty = { .master = -1, .slave = -1 };
+	int r = 0;
+	if (plan.want_pty) {
+		r = open_pty(st, q, &pty);
+		sp.use_pty = true;
+		sp.pty_slave = pty.slave;
+		sp.tty = pty.name;
+		sp.term = plan.term;
+	}
+
 	struct session_child child;
-	int r = session_spawn(&sp, &child);
+	if (r == 0)
+		r = session_spawn(&sp, &child);
+	/* the child has the slave now (or failed): the monitor's copy would only keep
+	 * the terminal from ending */
+	if (pty.slave >= 0) {
+		close(pty.slave);
+		pty.slave = -1;
+	}
 	if (r < 0) {
 		log_msg(st->log, LOG_LEVEL_ERROR, "monitor: cannot start a session for %s: %s",
 			st->user.name, strerror(-r));
+		if (pty.master >= 0) {
+			if (st->ctx->privileged)
+				(void)session_pty_release(pty.name);
+			session_pty_close(&pty);
+		}
 		plan_free(&plan);
 		return answer_session(st, (uint32_t)-r, 0, NULL, 0);
 	}
 	uint32_t id = st->next_session_id++;
-	log_msg(st->log, LOG_LEVEL_VERBOSE, "Starting session: %s%s%s for %s from %s port %d id %u",
+	/* OpenSSH's line, the tty named without "/dev/" */
+	const char *tty = strncmp(pty.name, "/dev/", 5) == 0 ? pty.name + 5 : pty.name;
+	log_msg(st->log, LOG_LEVEL_VERBOSE,
+		"Starting session: %s%s%s%s%s for %s from %s port %d id %u",
 		plan.subsystem ? "subsystem '" : plan.command ? "command" : "shell",
 		plan.subsystem ? plan.client_command : "", plan.subsystem ? "'" : "",
+		plan.want_pty ? " on " : "", plan.want_pty ? tty : "",
 		st->user.name, st->ctx->peer_addr, st->ctx->peer_port, id);
 
 	slot->used = true;
@@ -416,6 +536,8 @@ int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 	slot->forced = plan.forced;
 	slot->subsystem = plan.subsystem;
 	slot->pidfd = -1;
+	slot->pty_master = pty.master;
+	memcpy(slot->tty, pty.name, sizeof(slot->tty));
 	st->n_sessions++;
 	plan_free(&plan);
 	if (st->reap_fd >= 0) {
@@ -429,6 +551,11 @@ int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 		}
 	}
 
+	if (slot->pty_master >= 0) {
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: session %u on %s", id, slot->tty);
+		/* the net child gets its own copy; ours stays for window-change */
+		return answer_session(st, 0, id, &slot->pty_master, 1);
+	}
 	int fds[3] = { child.fd_stdin, child.fd_stdout, child.fd_stderr };
 	r = answer_session(st, 0, id, fds, 3);
 	/* the net child has its copies now (or the connection is over): ours go */
@@ -475,8 +602,20 @@ int monitor_on_window_change(struct monitor_state *st, const struct monitor_msg 
 {
 	const struct monitor_msg_Monitor_WindowChangeRequest *q = &m->u.Monitor_WindowChangeRequest;
 
-	log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: window change %ux%u for session %u ignored "
-		"(no pty)", q->width_chars, q->height_rows, q->session_id);
+	struct monitor_session *s = find_session(st, q->session_id);
+
+	if (s == NULL || s->pty_master < 0) {
+		/* gone a moment ago, or no pty: nothing to resize */
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: window change %ux%u for session %u "
+			"ignored (no pty)", q->width_chars, q->height_rows, q->session_id);
+		return 0;
+	}
+	struct session_winsize ws = { q->width_chars, q->height_rows, q->width_pixels,
+				      q->height_pixels };
+	int r = session_pty_set_winsize(s->pty_master, &ws);
+	log_msg(st->log, r < 0 ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG1,
+		"monitor: window change %ux%u for session %u%s%s", q->width_chars,
+		q->height_rows, q->session_id, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
 	return 0;
 }
 

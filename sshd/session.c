@@ -18,6 +18,7 @@ void session_init(struct session *s)
 void session_clear(struct session *s)
 {
 	free(s->env);
+	free(s->modes);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -114,9 +115,14 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 	memset(&req, 0, sizeof(req));
 	req.session_kind = kind;
 	req.command = command;
-	req.want_pty = false;
-	req.term = (struct mpl_bytes){ (const uint8_t *)"", 0 };
-	req.modes = (struct mpl_bytes){ (const uint8_t *)"", 0 };
+	req.want_pty = s->want_pty;
+	req.term = (struct mpl_bytes){ (const uint8_t *)s->term, s->term_len };
+	req.width_chars = s->cols;
+	req.height_rows = s->rows;
+	req.width_pixels = s->xpixels;
+	req.height_pixels = s->ypixels;
+	req.modes = (struct mpl_bytes){ s->modes != NULL ? s->modes : (const uint8_t *)"",
+					s->modes_len };
 	req.num_env = s->n_env;
 	req.env = (struct mpl_bytes){ s->env != NULL ? s->env : (const uint8_t *)"", s->env_len };
 	req.agent_forwarding = false;
@@ -126,8 +132,9 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 	size_t n = 0;
 	int rc = mon_session(c->mon, &req, &id, got, &n);
 	if (rc < 0 && mon_client_ok(c->mon)) {
-		/* a refusal (not allowed, MaxSessions reached, the process could not
-		 * start): the request fails, the connection and its other channels go on */
+		/* The monitor answered with a refusal (not allowed, MaxSessions reached, no
+		 * pty left, malformed modes, a spawn that failed): this request fails, the
+		 * connection and its other channels go on, as OpenSSH's do. */
 		log_msg(c->log, LOG_LEVEL_INFO, "session refused by the monitor: %s",
 			strerror(-rc));
 		return 0;
@@ -137,8 +144,9 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 			strerror(-rc));
 		return rc;
 	}
-	if (n != 3) {
-		/* Without a pty there must be three; anything else is not ours to guess. */
+	if (n != (s->want_pty ? 1u : 3u)) {
+		/* Three without a pty, the master with one; anything else is not ours to
+		 * guess (mon_session checked it already). */
 		log_msg(c->log, LOG_LEVEL_ERROR, "monitor passed %zu fds for a session", n);
 		for (size_t i = 0; i < n && i < 3; i++)
 			if (got[i] >= 0)
@@ -147,11 +155,68 @@ static int start(struct session *s, struct conn *c, uint8_t kind, struct mpl_byt
 	}
 	s->started = true;
 	s->id = id;
-	memcpy(fds, got, sizeof(got));
-	/* The environment went out with the request. */
+	if (s->want_pty) {
+		/* the master: the process's output is read from it, the client's data
+		 * written to it; a pty has no separate stderr */
+		fds[0] = fds[1] = got[0];
+		fds[2] = -1;
+	} else {
+		memcpy(fds, got, sizeof(got));
+	}
+	/* The environment and the modes went out with the request. */
 	free(s->env);
 	s->env = NULL;
 	s->env_len = s->env_cap = 0;
+	free(s->modes);
+	s->modes = NULL;
+	s->modes_len = 0;
+	return 1;
+}
+
+static int pty_request(struct session *s, struct conn *c,
+		       const struct ssh_msg_Channel_Request_PtyReq *r)
+{
+	if (s->want_pty) {
+		log_msg(c->log, LOG_LEVEL_INFO, "pty-req: a second one on the channel refused");
+		return 0;
+	}
+	if (s->started) {
+		/* channel.spl takes pty-req only before the start: not reached */
+		return 0;
+	}
+	if (!view_cstr(r->term, s->term, sizeof(s->term))) {
+		log_msg(c->log, LOG_LEVEL_INFO, "pty-req with a malformed terminal type");
+		return 0;
+	}
+	if (r->modes.len > SESSION_MODES_MAX) {
+		log_msg(c->log, LOG_LEVEL_INFO, "pty-req with %zu bytes of modes refused",
+			r->modes.len);
+		return 0;
+	}
+	/* no-pty, restrict, PermitTTY: the monitor's to decide, and a refusal is the
+	 * answer to this request (the client goes on without a pty) */
+	bool allowed = false;
+	int rc = mon_pty_allowed(c->mon, &allowed);
+	if (rc < 0)
+		return rc;
+	if (!allowed) {
+		log_msg(c->log, LOG_LEVEL_INFO, "pty-req refused by the monitor");
+		return 0;
+	}
+	if (r->modes.len > 0) {
+		if ((s->modes = malloc(r->modes.len)) == NULL)
+			return -ENOMEM;
+		memcpy(s->modes, r->modes.ptr, r->modes.len);
+	}
+	s->modes_len = r->modes.len;
+	s->term_len = r->term.len;
+	s->cols = r->width_chars;
+	s->rows = r->height_rows;
+	s->xpixels = r->width_pixels;
+	s->ypixels = r->height_pixels;
+	s->want_pty = true;
+	log_msg(c->log, LOG_LEVEL_DEBUG1, "pty-req: %s %ux%u, %zu bytes of modes", s->term,
+		s->cols, s->rows, s->modes_len);
 	return 1;
 }
 
@@ -204,8 +269,16 @@ static int signal_request(struct session *s, struct conn *c,
 static int window_change_request(struct session *s, struct conn *c,
 				 const struct ssh_msg_Channel_Request_WindowChange *r)
 {
-	if (!s->started)
-		return 0;
+	if (!s->started) {
+		if (!s->want_pty)
+			return 0;
+		/* the pty is made at the start: with this size */
+		s->cols = r->width_chars;
+		s->rows = r->height_rows;
+		s->xpixels = r->width_pixels;
+		s->ypixels = r->height_pixels;
+		return 1;
+	}
 	int rc = mon_window_change(c->mon, s->id, r->width_chars, r->height_rows,
 				   r->width_pixels, r->height_pixels);
 	if (rc == -EACCES || rc == -EINVAL)
@@ -231,9 +304,7 @@ int session_request(struct session *s, struct conn *c, const struct ssh_msg *m, 
 	case ssh_msg_Channel_Request_WindowChange:
 		return window_change_request(s, c, &m->u.Channel_Request_WindowChange);
 	case ssh_msg_Channel_Request_PtyReq:
-		/* No pty support yet: the client falls back to a session without one. */
-		log_msg(c->log, LOG_LEVEL_VERBOSE, "pty-req refused: no pty support");
-		return 0;
+		return pty_request(s, c, &m->u.Channel_Request_PtyReq);
 	default:
 		/* x11-req, auth-agent-req, break, xon-xoff, eow and unknown requests. */
 		return 0;

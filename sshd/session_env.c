@@ -1,7 +1,8 @@
-/* The login environment of a session's process, as OpenSSH's do_setup_env builds it
- * for a session without a pty (no TERM, no SSH_TTY): the user's identity, the default
- * PATH, the mailbox, the addresses of the connection, and the client's command under a
- * forced command; then the variables from the client and from authorized_keys. */
+/* The login environment of a session's process, as OpenSSH's do_setup_env builds it:
+ * the user's identity, the default PATH, the mailbox, the addresses of the connection,
+ * with a pty its name (SSH_TTY) and the client's terminal type (TERM), and the client's
+ * command under a forced command; then the variables from the client and from
+ * authorized_keys. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,6 +114,11 @@ int session_build_env(const struct session_spawn_params *p, char *store, size_t 
 				  p->peer_port, p->local_addr, p->local_port)) < 0)
 			return r;
 	}
+	if (p->use_pty && p->tty != NULL && (r = env_putf(&b, "SSH_TTY=%s", p->tty)) < 0)
+		return r;
+	if (p->use_pty && p->term != NULL && p->term[0] != '\0' &&
+	    (r = env_putf(&b, "TERM=%s", p->term)) < 0)
+		return r;
 	if (p->original_command != NULL &&
 	    (r = env_putf(&b, "SSH_ORIGINAL_COMMAND=%s", p->original_command)) < 0)
 		return r;

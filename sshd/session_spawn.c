@@ -1,4 +1,4 @@
-/* Starting the user's process for a session channel without a pty.
+/* Starting the user's process for a session channel, with pipes or on a pty's slave.
  *
  * Everything that allocates (environment, argv, paths) is prepared before fork.  The
  * child then becomes the user and reports to the parent, through a close-on-exec pipe,
@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -42,6 +43,7 @@ struct spawn_plan {
 	uid_t uid;
 	gid_t gid;
 	bool change_user;
+	bool pty;			/* child_fd[] are the caller's pty slave */
 	int child_fd[3];		/* become the child's 0, 1, 2 */
 	int report_fd;			/* write end of the error pipe */
 	int fd_limit;			/* close() fallback bound without close_range */
@@ -59,7 +61,8 @@ static int size_add(size_t *total, size_t n, size_t max)
 static int env_store_size(const struct session_spawn_params *p, size_t *out)
 {
 	const char *strs[] = { p->user, p->user, p->user, p->home, p->shell, p->peer_addr,
-			       p->peer_addr, p->local_addr, p->original_command };
+			       p->peer_addr, p->local_addr, p->original_command,
+			       p->use_pty ? p->tty : NULL, p->use_pty ? p->term : NULL };
 	size_t total = SPAWN_ENV_FIXED;
 
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
@@ -198,6 +201,11 @@ static _Noreturn void child_run(struct spawn_plan *pl)
 		child_fail(pl, errno);
 	if ((r = child_setup_fds(pl)) < 0)
 		child_fail(pl, -r);
+	/* The slave becomes the controlling terminal of the new session: the process
+	 * gets ^C, ^Z and SIGHUP from it, and /dev/tty works (OpenSSH's
+	 * pty_make_controlling_tty). */
+	if (pl->pty && ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+		child_fail(pl, errno);
 	if (pl->change_user && (r = child_become_user(pl)) < 0)
 		child_fail(pl, -r);
 	/* The user's process from here on: the parent stops waiting. */
@@ -265,7 +273,8 @@ static int stream_pair(bool parent_reads, int *parent_end, int *child_end)
 static int check_params(const struct session_spawn_params *p)
 {
 	if (p->user == NULL || p->user[0] == '\0' || p->home == NULL ||
-	    (p->n_extra_env > 0 && p->extra_env == NULL))
+	    (p->n_extra_env > 0 && p->extra_env == NULL) ||
+	    (p->use_pty && (p->pty_slave < 0 || p->tty == NULL)))
 		return -EINVAL;
 	if (p->change_user) {
 		if (geteuid() != 0)
@@ -332,11 +341,16 @@ int session_spawn(const struct session_spawn_params *p, struct session_child *ou
 	pl.fd_limit = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 		       rl.rlim_cur < INT32_MAX) ? (int)rl.rlim_cur : 65536;
 
-	/* The streams and the report pipe. */
-	if ((r = stream_pair(false, &parent_fd[0], &pl.child_fd[0])) < 0 ||
-	    (r = stream_pair(true, &parent_fd[1], &pl.child_fd[1])) < 0 ||
-	    (r = stream_pair(true, &parent_fd[2], &pl.child_fd[2])) < 0)
+	/* The streams (or the pty's slave, which stays the caller's) and the report
+	 * pipe. */
+	if (p->use_pty) {
+		pl.pty = true;
+		pl.child_fd[0] = pl.child_fd[1] = pl.child_fd[2] = p->pty_slave;
+	} else if ((r = stream_pair(false, &parent_fd[0], &pl.child_fd[0])) < 0 ||
+		   (r = stream_pair(true, &parent_fd[1], &pl.child_fd[1])) < 0 ||
+		   (r = stream_pair(true, &parent_fd[2], &pl.child_fd[2])) < 0) {
 		goto fail;
+	}
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		r = -errno;
 		goto fail;
@@ -361,6 +375,8 @@ int session_spawn(const struct session_spawn_params *p, struct session_child *ou
 		goto fail;
 	}
 
+	if (pl.pty)
+		pl.child_fd[0] = pl.child_fd[1] = pl.child_fd[2] = -1;	/* the caller's */
 	close_fds(pl.child_fd, 3);
 	close_fds(&report[1], 1);
 	pl.report_fd = -1;
@@ -393,7 +409,8 @@ int session_spawn(const struct session_spawn_params *p, struct session_child *ou
 
 fail:
 	close_fds(parent_fd, 3);
-	close_fds(pl.child_fd, 3);
+	if (!pl.pty)
+		close_fds(pl.child_fd, 3);
 	close_fds(report, 2);
 	free(argv0);
 	free(envp);

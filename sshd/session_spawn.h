@@ -6,7 +6,9 @@
  * (or as a login shell, "-shell" in argv[0], for a shell request).
  *
  * Without a pty the child's stdin, stdout and stderr are three socketpair/pipe ends;
- * the monitor passes the other ends to the net child and closes its copies. */
+ * the monitor passes the other ends to the net child and closes its copies.  With a
+ * pty (session_pty.h) the caller gives the slave: the child makes it its controlling
+ * terminal (setsid, TIOCSCTTY) and its 0, 1 and 2; the caller keeps the master. */
 #ifndef MSSHD_SESSION_SPAWN_H
 #define MSSHD_SESSION_SPAWN_H
 
@@ -37,6 +39,12 @@ struct session_spawn_params {
 	 * after the login environment in this order. */
 	const char *const *extra_env;
 	size_t n_extra_env;
+	/* A pty session: the slave (the caller's, left open), its path (SSH_TTY) and the
+	 * client's terminal type (TERM, may be NULL). */
+	bool use_pty;
+	int pty_slave;
+	const char *tty;
+	const char *term;
 };
 
 struct session_child {
@@ -44,7 +52,7 @@ struct session_child {
 	int fd_stdin;			/* write end: what the client sends */
 	int fd_stdout;			/* read end */
 	int fd_stderr;			/* read end */
-};
+};				/* with a pty: all three -1 (the caller has the master) */
 
 /* Forks and starts the process.  All three fds are close-on-exec in the caller and
  * non-blocking is left to the receiver.  Returns 0, or a negative errno (nothing is
@@ -53,7 +61,8 @@ int session_spawn(const struct session_spawn_params *p, struct session_child *ou
 
 /* The login environment of p, before the extra variables: USER, LOGNAME, HOME, SHELL,
  * PATH (_PATH_STDPATH for root, _PATH_DEFPATH otherwise, as OpenSSH), MAIL,
- * SSH_CLIENT, SSH_CONNECTION, SSH_ORIGINAL_COMMAND when set; then extra_env.  A later
+ * SSH_CLIENT, SSH_CONNECTION, with a pty SSH_TTY and TERM (when given),
+ * SSH_ORIGINAL_COMMAND when set; then extra_env.  A later
  * "NAME=" replaces an earlier one.  Fills env (NULL-terminated, strings in store).
  * Exposed for tests.  Returns the count, -ENOSPC, -EINVAL (an entry without '='). */
 int session_build_env(const struct session_spawn_params *p, char *store, size_t store_cap,

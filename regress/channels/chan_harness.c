@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "sshd/mon_wire.h"
+#include "sshd/session_pty.h"
 
 /* ---- the fake monitor (child process) ---- */
 
@@ -28,6 +30,7 @@
 struct fm_session {
 	uint32_t id;
 	pid_t pid;
+	int master;		/* pty sessions: the fake monitor's copy, for window-change */
 };
 
 static uint64_t now_ms(void)
@@ -107,6 +110,38 @@ static pid_t fm_spawn(const struct monitor_msg_Monitor_SessionRequest *r, int fd
 		free(name);
 	}
 
+	if (r->want_pty) {
+		/* the real pty code of the monitor; the child takes the slave as its
+		 * controlling terminal; fds[0] is the master, fds[1], fds[2] unused */
+		struct session_pty p;
+		struct session_winsize ws = { r->width_chars, r->height_rows, r->width_pixels,
+					      r->height_pixels };
+		if (session_pty_open(&p) < 0 || session_pty_set_winsize(p.slave, &ws) < 0 ||
+		    session_pty_apply_modes(p.slave, r->modes.ptr, r->modes.len, NULL) < 0)
+			_exit(96);
+		pid_t pid = fork();
+		if (pid < 0)
+			_exit(93);
+		if (pid == 0) {
+			if (setsid() < 0 || ioctl(p.slave, TIOCSCTTY, 0) < 0 ||
+			    dup2(p.slave, 0) < 0 || dup2(p.slave, 1) < 0 || dup2(p.slave, 2) < 0)
+				_exit(94);
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
+			signal(SIGPIPE, SIG_DFL);
+			char *argv[] = { "sh", cmd != NULL ? "-c" : NULL, cmd, NULL };
+			execve("/bin/sh", argv, envp);
+			_exit(127);
+		}
+		close(p.slave);
+		fds[0] = p.master;
+		fds[1] = fds[2] = -1;
+		free(cmd);
+		for (size_t i = 1; i < ne; i++)
+			free(envp[i]);
+		return pid;
+	}
+
 	int in[2], out[2], err[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, in) < 0 || pipe(out) < 0 || pipe(err) < 0)
 		_exit(92);
@@ -171,6 +206,9 @@ static void fake_monitor(int ipc)
 				e->core_dumped = WIFSIGNALED(st) && WCOREDUMP(st);
 				fm_send(ipc, &x, NULL, 0, scratch, cap);
 				s[i].pid = 0;
+				if (s[i].master >= 0)
+					close(s[i].master);
+				s[i].master = -1;
 			}
 		}
 		struct pollfd pfd = { .fd = ipc, .events = POLLIN };
@@ -202,15 +240,27 @@ static void fake_monitor(int ipc)
 				fm_send(ipc, &a, NULL, 0, scratch, cap);
 				continue;
 			}
+			if (q->session_kind == MONITOR_SESSION_EXEC && q->command.len >= 4 &&
+			    memcmp(q->command.ptr, "FAIL", 4) == 0) {
+				a.u.Monitor_SessionAnswer.status = ENOSPC;
+				fm_send(ipc, &a, NULL, 0, scratch, cap);
+				continue;
+			}
 			int sfds[3];
 			pid_t child = fm_spawn(q, sfds);
 			s[ns].id = next_id++;
 			s[ns].pid = child;
+			s[ns].master = q->want_pty ? sfds[0] : -1;
 			a.u.Monitor_SessionAnswer.session_id = s[ns].id;
 			ns++;
-			fm_send(ipc, &a, sfds, 3, scratch, cap);
-			for (int i = 0; i < 3; i++)
+			fm_send(ipc, &a, sfds, q->want_pty ? 1 : 3, scratch, cap);
+			for (int i = 0; i < 3 && !q->want_pty; i++)
 				close(sfds[i]);
+		} else if (m.kind == monitor_msg_Monitor_PtyRequest) {
+			struct monitor_msg a;
+			monitor_msg_init(&a, monitor_msg_Monitor_PtyAnswer);
+			a.u.Monitor_PtyAnswer.allowed = true;
+			fm_send(ipc, &a, NULL, 0, scratch, cap);
 		} else if (m.kind == monitor_msg_Monitor_SignalRequest) {
 			int sig = fm_signal_number(m.u.Monitor_SignalRequest.signal_name);
 			for (size_t i = 0; i < ns; i++)
@@ -218,14 +268,23 @@ static void fake_monitor(int ipc)
 				    sig != 0)
 					kill(s[i].pid, sig);
 		} else if (m.kind == monitor_msg_Monitor_WindowChangeRequest) {
-			/* no pty: nothing to resize */
+			const struct monitor_msg_Monitor_WindowChangeRequest *w =
+				&m.u.Monitor_WindowChangeRequest;
+			struct session_winsize ws = { w->width_chars, w->height_rows,
+						      w->width_pixels, w->height_pixels };
+			for (size_t i = 0; i < ns; i++)
+				if (s[i].id == w->session_id && s[i].master >= 0)
+					(void)session_pty_set_winsize(s[i].master, &ws);
 		} else {
 			break;
 		}
 	}
-	for (size_t i = 0; i < ns; i++)
+	for (size_t i = 0; i < ns; i++) {
 		if (s[i].pid > 0)
 			kill(s[i].pid, SIGKILL);
+		if (s[i].master >= 0)
+			close(s[i].master);
+	}
 	while (waitpid(-1, NULL, 0) > 0)
 		;
 	_exit(0);

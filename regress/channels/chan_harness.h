@@ -6,9 +6,13 @@
  * stdout/stderr, a socketpair for stdin) and reports exits with SessionExit.
  *
  * The fake monitor's conventions: a command starting with "REFUSE" is refused
- * (status EACCES), one starting with "BUSY" too (EAGAIN, as for MaxSessions); a subsystem NAME runs `echo subsystem:NAME`; a shell runs
- * /bin/sh reading stdin; the child's environment is PATH plus the variables of the
- * request.  SignalRequest kills the session's process with that signal. */
+ * (status EACCES), one starting with "BUSY" too (EAGAIN, as for MaxSessions), one
+ * starting with "FAIL" fails (status ENOSPC); a subsystem NAME runs
+ * `echo subsystem:NAME`; a shell runs /bin/sh reading stdin; the child's environment is
+ * PATH plus the variables of the request.  SignalRequest kills the session's process with that signal.  PtyRequest is
+ * always allowed; a session with want_pty runs on a pty made by session_pty.c (size
+ * and modes of the request, no TERM), the master its one fd, resized by
+ * WindowChangeRequest. */
 #ifndef MSSHD_REGRESS_CHAN_HARNESS_H
 #define MSSHD_REGRESS_CHAN_HARNESS_H
 

@@ -306,6 +306,9 @@ static void test_want_reply(void **state)
 	m.u.Channel_Request_PtyReq.height_rows = 24;
 	m.u.Channel_Request_PtyReq.modes = mpl_bytes_str("");
 	h_send(h, &m);
+	expect_reply(h, ssh_msg_Channel_Success);
+	/* a second pty-req on the channel is refused */
+	h_send(h, &m);
 	expect_reply(h, ssh_msg_Channel_Failure);
 	/* Without want_reply, nothing comes back: the next reply is the next request's. */
 	send_request_unknown(h, id, "nothing@example.com", false);
@@ -314,6 +317,14 @@ static void test_want_reply(void **state)
 	/* A refused start: FAILURE (and the channel stays until the client closes it). */
 	h_exec(h, id, "REFUSE me", true);
 	expect_reply(h, ssh_msg_Channel_Failure);
+	/* A start the monitor answers with a failure (no pty left, ...) fails this
+	 * request only; the connection goes on. */
+	uint32_t idf = open_session(h);
+	h_exec(h, idf, "FAIL", true);
+	expect_reply(h, ssh_msg_Channel_Failure);
+	assert_false(h->server_failed);
+	h_close(h, idf);
+	expect_reply(h, ssh_msg_Channel_Close);
 	h_close(h, id);
 	expect_reply(h, ssh_msg_Channel_Close);
 	/* Any refusal by the monitor (MaxSessions reached: EAGAIN) is one: the
@@ -688,6 +699,120 @@ static void test_stdin_before_start(void **state)
 	h_result_free(&r);
 }
 
+static void send_pty_req(struct harness *h, uint32_t id, uint32_t cols, uint32_t rows,
+			 struct mpl_bytes modes)
+{
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Channel_Request_PtyReq);
+	m.u.Channel_Request_PtyReq.recipient_channel = id;
+	m.u.Channel_Request_PtyReq.request = mpl_bytes_str("pty-req");
+	m.u.Channel_Request_PtyReq.want_reply = true;
+	m.u.Channel_Request_PtyReq.term = mpl_bytes_str("xterm-256color");
+	m.u.Channel_Request_PtyReq.width_chars = cols;
+	m.u.Channel_Request_PtyReq.height_rows = rows;
+	m.u.Channel_Request_PtyReq.modes = modes;
+	h_send(h, &m);
+	expect_reply(h, ssh_msg_Channel_Success);
+}
+
+static void send_window_change(struct harness *h, uint32_t id, uint32_t cols, uint32_t rows)
+{
+	struct ssh_msg m;
+	ssh_msg_init(&m, ssh_msg_Channel_Request_WindowChange);
+	m.u.Channel_Request_WindowChange.recipient_channel = id;
+	m.u.Channel_Request_WindowChange.request = mpl_bytes_str("window-change");
+	m.u.Channel_Request_WindowChange.want_reply = false;
+	m.u.Channel_Request_WindowChange.width_chars = cols;
+	m.u.Channel_Request_WindowChange.height_rows = rows;
+	h_send(h, &m);
+}
+
+/* With a pty the session's one fd carries the output (CRLF from the terminal's
+ * ONLCR, stderr merged, no extended data) and takes the client's data (the
+ * terminal echoes it); a window-change before the start gives the size the
+ * process sees; the output ends (EIO on the master) before exit-status and CLOSE. */
+static void test_pty_exec(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	send_pty_req(h, id, 80, 24, mpl_bytes_str(""));
+	send_window_change(h, id, 120, 40);
+	h_exec(h, id, "read x; echo \"got:$x\"; stty size; echo err >&2; exit 5",
+	       true);
+	h_data(h, id, "hi\n", 3);
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_string_equal(h_order(&r), "YDESC");
+	const char *want = "hi\r\ngot:hi\r\n40 120\r\nerr\r\n";
+	assert_int_equal(r.out_len, strlen(want));
+	assert_memory_equal(r.out, want, r.out_len);
+	assert_int_equal(r.err_len, 0);
+	assert_true(r.got_exit_status);
+	assert_int_equal(r.exit_status, 5);
+	assert_false(h->server_failed);
+	h_result_free(&r);
+}
+
+/* Much output through the pty: every line arrives, then the end. */
+static void test_pty_bulk_output(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	/* ECHO (53) and ONLCR (72) off, encoded as RFC 4254 §8 modes */
+	static const uint8_t modes[] = { 53, 0, 0, 0, 0, 72, 0, 0, 0, 0, 0 };
+	send_pty_req(h, id, 80, 24, (struct mpl_bytes){ modes, sizeof(modes) });
+	h_exec(h, id, "seq 1 20000", true);
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, true, 20000);
+	assert_string_equal(h_order(&r), "YDESC");
+	size_t lines = 0;
+	for (size_t i = 0; i < r.out_len; i++)
+		lines += r.out[i] == '\n';
+	assert_int_equal(lines, 20000);
+	assert_null(memchr(r.out, '\r', r.out_len));
+	assert_true(r.out_len >= 6);
+	assert_memory_equal(r.out + r.out_len - 6, "20000\n", 6);
+	assert_int_equal(r.exit_status, 0);
+	h_result_free(&r);
+}
+
+/* A window-change on a running pty session reaches the terminal (the process reads
+ * the new size). */
+static void test_pty_window_change_running(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	static const uint8_t modes[] = { 53, 0, 0, 0, 0, 0 };	/* ECHO off */
+	send_pty_req(h, id, 80, 24, (struct mpl_bytes){ modes, sizeof(modes) });
+	h_exec(h, id, "stty size; read x; stty size", true);
+	expect_reply(h, ssh_msg_Channel_Success);
+	/* the first size, before the change */
+	char first[64];
+	size_t n = 0;
+	while (n < 7) {
+		struct ssh_msg m;
+		assert_int_equal(h_recv(h, &m, 10000), 1);
+		assert_int_equal(m.kind, ssh_msg_Channel_Data);
+		assert_true(n + m.u.Channel_Data.data.len < sizeof(first));
+		memcpy(first + n, m.u.Channel_Data.data.ptr, m.u.Channel_Data.data.len);
+		n += m.u.Channel_Data.data.len;
+	}
+	assert_int_equal(n, 7);
+	assert_memory_equal(first, "24 80\r\n", 7);
+	send_window_change(h, id, 132, 50);
+	/* A pty-req on another channel goes through the fake monitor, which takes its
+	 * messages in order: once it is answered, the resize is done. */
+	uint32_t other = open_session(h);
+	send_pty_req(h, other, 80, 24, mpl_bytes_str(""));
+	h_data(h, id, "\n", 1);
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_int_equal(r.out_len, 8);
+	assert_memory_equal(r.out, "50 132\r\n", 8);
+	assert_int_equal(r.exit_status, 0);
+	h_result_free(&r);
+}
+
 /* A shell reads its commands from stdin. */
 static void test_shell(void **state)
 {
@@ -775,6 +900,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin_before_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shell, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pty_exec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pty_bulk_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pty_window_change_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_sessions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

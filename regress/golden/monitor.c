@@ -30,6 +30,8 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Receive_Monitor_WindowChangeRequest",
         "Receive_Monitor_SignalRequest",
         "Receive_Monitor_SessionExit",
+        "Receive_Monitor_PtyRequest",
+        "Receive_Monitor_PtyAnswer",
         "Receive_Monitor_DirectTcpipRequest",
         "Receive_Monitor_DirectTcpipAnswer",
         "Receive_Monitor_TcpipForwardRequest",
@@ -59,6 +61,8 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Transmit_Monitor_WindowChangeRequest",
         "Transmit_Monitor_SignalRequest",
         "Transmit_Monitor_SessionExit",
+        "Transmit_Monitor_PtyRequest",
+        "Transmit_Monitor_PtyAnswer",
         "Transmit_Monitor_DirectTcpipRequest",
         "Transmit_Monitor_DirectTcpipAnswer",
         "Transmit_Monitor_TcpipForwardRequest",
@@ -66,7 +70,7 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Transmit_Monitor_Log",
         "Transmit_Monitor_Unknown",
     };
-    return (size_t)sc < 58 ? names[sc] : "?";
+    return (size_t)sc < 62 ? names[sc] : "?";
 }
 
 /* ---- monitor_frame ---- */
@@ -686,6 +690,14 @@ static int monitor_msg_classify_reader(struct mpl_reader *r,
     }
     if (f_type == 34) {
         *kind = monitor_msg_Monitor_SessionExit;
+        return 0;
+    }
+    if (f_type == 35) {
+        *kind = monitor_msg_Monitor_PtyRequest;
+        return 0;
+    }
+    if (f_type == 36) {
+        *kind = monitor_msg_Monitor_PtyAnswer;
         return 0;
     }
     if (f_type == 40) {
@@ -1393,6 +1405,40 @@ static int monitor_msg_read_Monitor_SessionExit(struct mpl_reader *r, struct mon
     return 0;
 }
 
+static int monitor_msg_read_Monitor_PtyRequest(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
+{
+    size_t at;
+    int rc;
+
+    /* type: byte */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u8(r, &out->type);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.type", at);
+    (void)at;
+    return 0;
+}
+
+static int monitor_msg_read_Monitor_PtyAnswer(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
+{
+    struct monitor_msg_Monitor_PtyAnswer *v = &out->u.Monitor_PtyAnswer;
+    size_t at;
+    int rc;
+
+    /* type: byte */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u8(r, &out->type);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.type", at);
+    /* allowed: boolean */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_bool(r, &v->allowed);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.Monitor_PtyAnswer.allowed", at);
+    (void)at;
+    return 0;
+}
+
 static int monitor_msg_read_Monitor_DirectTcpipRequest(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
 {
     struct monitor_msg_Monitor_DirectTcpipRequest *v = &out->u.Monitor_DirectTcpipRequest;
@@ -1639,6 +1685,12 @@ int monitor_msg_read(struct mpl_reader *r, struct monitor_msg *out, struct mpl_e
         break;
     case monitor_msg_Monitor_SessionExit:
         rc = monitor_msg_read_Monitor_SessionExit(r, out, err);
+        break;
+    case monitor_msg_Monitor_PtyRequest:
+        rc = monitor_msg_read_Monitor_PtyRequest(r, out, err);
+        break;
+    case monitor_msg_Monitor_PtyAnswer:
+        rc = monitor_msg_read_Monitor_PtyAnswer(r, out, err);
         break;
     case monitor_msg_Monitor_DirectTcpipRequest:
         rc = monitor_msg_read_Monitor_DirectTcpipRequest(r, out, err);
@@ -2124,6 +2176,27 @@ static int monitor_msg_write_Monitor_SessionExit(struct mpl_writer *w, const str
     return 0;
 }
 
+static int monitor_msg_write_Monitor_PtyRequest(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
+{
+    /* type: byte */
+    if (mpl_write_u8(w, 35) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.type");
+    return 0;
+}
+
+static int monitor_msg_write_Monitor_PtyAnswer(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
+{
+    const struct monitor_msg_Monitor_PtyAnswer *v = &in->u.Monitor_PtyAnswer;
+
+    /* type: byte */
+    if (mpl_write_u8(w, 36) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.type");
+    /* allowed: boolean */
+    if (mpl_write_bool(w, v->allowed) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.Monitor_PtyAnswer.allowed");
+    return 0;
+}
+
 static int monitor_msg_write_Monitor_DirectTcpipRequest(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
 {
     const struct monitor_msg_Monitor_DirectTcpipRequest *v = &in->u.Monitor_DirectTcpipRequest;
@@ -2285,6 +2358,10 @@ int monitor_msg_pack(struct mpl_writer *w, const struct monitor_msg *in, struct 
         return monitor_msg_write_Monitor_SignalRequest(w, in, err);
     case monitor_msg_Monitor_SessionExit:
         return monitor_msg_write_Monitor_SessionExit(w, in, err);
+    case monitor_msg_Monitor_PtyRequest:
+        return monitor_msg_write_Monitor_PtyRequest(w, in, err);
+    case monitor_msg_Monitor_PtyAnswer:
+        return monitor_msg_write_Monitor_PtyAnswer(w, in, err);
     case monitor_msg_Monitor_DirectTcpipRequest:
         return monitor_msg_write_Monitor_DirectTcpipRequest(w, in, err);
     case monitor_msg_Monitor_DirectTcpipAnswer:
@@ -2470,6 +2547,16 @@ void monitor_msg_init(struct monitor_msg *m, enum monitor_msg_kind kind)
         m->type = 34;
         break;
     }
+    case monitor_msg_Monitor_PtyRequest: {
+        m->type = 35;
+        break;
+    }
+    case monitor_msg_Monitor_PtyAnswer: {
+        struct monitor_msg_Monitor_PtyAnswer *v = &m->u.Monitor_PtyAnswer;
+        (void)v;
+        m->type = 36;
+        break;
+    }
     case monitor_msg_Monitor_DirectTcpipRequest: {
         struct monitor_msg_Monitor_DirectTcpipRequest *v = &m->u.Monitor_DirectTcpipRequest;
         (void)v;
@@ -2642,6 +2729,10 @@ bool monitor_msg_equal(const struct monitor_msg *a, const struct monitor_msg *b)
         && a->u.Monitor_SessionExit.exit_status == b->u.Monitor_SessionExit.exit_status
         && mpl_bytes_eq(a->u.Monitor_SessionExit.signal_name, b->u.Monitor_SessionExit.signal_name)
         && a->u.Monitor_SessionExit.core_dumped == b->u.Monitor_SessionExit.core_dumped
+        ;
+    case monitor_msg_Monitor_PtyAnswer:
+        return true
+        && a->u.Monitor_PtyAnswer.allowed == b->u.Monitor_PtyAnswer.allowed
         ;
     case monitor_msg_Monitor_DirectTcpipRequest:
         return true
@@ -2902,6 +2993,16 @@ void monitor_msg_format_into(const struct monitor_msg *m, struct mpl_fmt *fmt, i
         mpl_fmt_bool(fmt, indent, "core_dumped", v->core_dumped);
         break;
     }
+    case monitor_msg_Monitor_PtyRequest: {
+        mpl_fmt_u64(fmt, indent, "type", m->type);
+        break;
+    }
+    case monitor_msg_Monitor_PtyAnswer: {
+        const struct monitor_msg_Monitor_PtyAnswer *v = &m->u.Monitor_PtyAnswer;
+        mpl_fmt_u64(fmt, indent, "type", m->type);
+        mpl_fmt_bool(fmt, indent, "allowed", v->allowed);
+        break;
+    }
     case monitor_msg_Monitor_DirectTcpipRequest: {
         const struct monitor_msg_Monitor_DirectTcpipRequest *v = &m->u.Monitor_DirectTcpipRequest;
         mpl_fmt_u64(fmt, indent, "type", m->type);
@@ -3006,6 +3107,10 @@ const char *monitor_msg_kind_name(enum monitor_msg_kind kind)
         return "Monitor_SignalRequest";
     case monitor_msg_Monitor_SessionExit:
         return "Monitor_SessionExit";
+    case monitor_msg_Monitor_PtyRequest:
+        return "Monitor_PtyRequest";
+    case monitor_msg_Monitor_PtyAnswer:
+        return "Monitor_PtyAnswer";
     case monitor_msg_Monitor_DirectTcpipRequest:
         return "Monitor_DirectTcpipRequest";
     case monitor_msg_Monitor_DirectTcpipAnswer:
@@ -3273,6 +3378,16 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
     v->core_dumped = mpl_sample_u64(s) & 1;
         break;
     }
+    case monitor_msg_Monitor_PtyRequest: {
+    m->type = 35;
+        break;
+    }
+    case monitor_msg_Monitor_PtyAnswer: {
+    struct monitor_msg_Monitor_PtyAnswer *v = &m->u.Monitor_PtyAnswer;
+    m->type = 36;
+    v->allowed = mpl_sample_u64(s) & 1;
+        break;
+    }
     case monitor_msg_Monitor_DirectTcpipRequest: {
     struct monitor_msg_Monitor_DirectTcpipRequest *v = &m->u.Monitor_DirectTcpipRequest;
     m->type = 40;
@@ -3337,6 +3452,8 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
            || (m->type == 32)
            || (m->type == 33)
            || (m->type == 34)
+           || (m->type == 35)
+           || (m->type == 36)
            || (m->type == 40)
            || (m->type == 41)
            || (m->type == 42)
@@ -4447,7 +4564,7 @@ const struct mpl_packet_info monitor_packets[] = {
         .state_names = monitor_msg_state_names,
         .nstate = 0,
         .size = sizeof(struct monitor_msg),
-        .nkinds = 29,
+        .nkinds = 31,
         .kind_name = monitor_msg_g_kind_name,
         .kind_of = monitor_msg_g_kind_of,
         .dump = monitor_msg_dump,

@@ -545,6 +545,16 @@ static int script_sessions(struct script *s)
 	    !mpl_bytes_eq_str(m.u.Monitor_SignalRequest.signal_name, "INT"))
 		return -1;
 
+	/* pty-req: asked, answered no then yes */
+	for (int i = 0; i < 2; i++) {
+		if (expect(s, monitor_msg_Monitor_PtyRequest, &m) < 0)
+			return -1;
+		monitor_msg_init(&m, monitor_msg_Monitor_PtyAnswer);
+		m.u.Monitor_PtyAnswer.allowed = i == 1;
+		if (send_plain(s, &m) < 0)
+			return -1;
+	}
+
 	/* 4: success with one descriptor where three are due */
 	if (expect(s, monitor_msg_Monitor_SessionRequest, &m) < 0)
 		return -1;
@@ -592,6 +602,11 @@ static void test_sessions(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(mon_window_change(f.mc, 2, 80, 24, 0, 0), 0);
 	assert_int_equal(mon_signal(f.mc, 2, "INT"), 0);
+	bool allowed = true;
+	assert_int_equal(mon_pty_allowed(f.mc, &allowed), 0);
+	assert_false(allowed);
+	assert_int_equal(mon_pty_allowed(f.mc, &allowed), 0);
+	assert_true(allowed);
 	assert_int_equal(mon_session(f.mc, &req, &id, fds, &n), -EPROTO);
 	assert_int_equal(n, 0);
 	finish(&f);

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -657,16 +658,113 @@ static void test_full_flow(void **state)
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
 
-	/* no pty yet */
-	req.want_pty = true;
-	assert_int_equal(mon_session(f->mc, &req, &id2, fds, &nfds), -ENOTSUP);
-	assert_int_equal(nfds, 0);
-
 	assert_int_equal(stop_monitor(f), 0);
 	snprintf(line, sizeof(line), "Accepted publickey for %s from 127.0.0.1 port 40000 ssh2: "
 		 "ED25519 SHA256:", f->user);
 	assert_log(f, line);
 	assert_log(f, "window change 80x24");
+}
+
+/* A pty session: the one fd is the master, the process has the slave as its terminal
+ * with the size, TERM and modes asked (ECHO off, ONLCR off), window-change resizes it,
+ * and the output ends with EIO once the process is gone. */
+static void test_pty_session(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t modes[] = { 53, 0, 0, 0, 0, 72, 0, 0, 0, 0, 0 };
+	struct monitor_msg_Monitor_SessionRequest req;
+	struct mon_session_exit ev;
+	uint32_t id = 0;
+	int fds[3] = { -1, -1, -1 };
+	size_t nfds = 0;
+	bool allowed = false;
+	char out[1024], want[512], tty[64];
+
+	authorize_user_key(f);
+	start_monitor(f, NULL, false);
+	authenticate(f);
+	assert_int_equal(mon_pty_allowed(f->mc, &allowed), 0);
+	assert_true(allowed);
+
+	memset(&req, 0, sizeof(req));
+	req.session_kind = MONITOR_SESSION_EXEC;
+	req.want_pty = true;
+	req.term = MPL_LIT("vt100");
+	req.width_chars = 100;
+	req.height_rows = 30;
+	req.modes = (struct mpl_bytes){ modes, sizeof(modes) };
+	/* stty size once at the start, again after the resize (the line read is not
+	 * echoed: ECHO is off) */
+	req.command = MPL_LIT("tty; stty size; echo \"$TERM:$SSH_TTY\"; read x; stty size");
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), 0);
+	assert_int_equal(nfds, 1);
+	assert_true(isatty(fds[0]));
+	/* the slave's name and size, in the first three lines: ONLCR off, so no \r */
+	size_t n = 0;
+	int lines = 0;
+	for (int i = 0; i < 200 && lines < 3 && n + 1 < sizeof(out); i++) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		assert_int_equal(poll(&pfd, 1, 10000), 1);
+		ssize_t k = read(fds[0], out + n, 1);
+		assert_int_equal(k, 1);
+		lines += out[n++] == '\n';
+	}
+	out[n] = '\0';
+	assert_true(sscanf(out, "%63s", tty) == 1);
+	snprintf(want, sizeof(want), "%s\n30 100\nvt100:%s\n", tty, tty);
+	assert_string_equal(out, want);
+	struct stat st;
+	assert_int_equal(stat(tty, &st), 0);
+	assert_int_equal(st.st_uid, getuid());
+	assert_int_equal(st.st_mode & 0777, getgrnam("tty") != NULL ? 0620 : 0600);
+
+	assert_int_equal(mon_window_change(f->mc, id, 90, 20, 0, 0), 0);
+	/* the monitor handles its messages in order: a session request after the
+	 * window-change is answered after the resize, so the resize is done when it is */
+	assert_int_equal(mon_pty_allowed(f->mc, &allowed), 0);
+	assert_int_equal(write(fds[0], "go\n", 3), 3);
+	read_all(fds[0], out, sizeof(out));	/* to EIO: the process ended */
+	assert_string_equal(out, "20 90\n");
+	assert_int_equal(wait_exit(f, &ev), 1);
+	assert_int_equal(ev.session_id, id);
+	assert_true(ev.exited);
+	assert_int_equal(ev.exit_status, 0);
+	close(fds[0]);
+
+	/* a malformed mode list: the session is refused, nothing runs */
+	static const uint8_t bad[] = { 53, 0, 0 };
+	req.modes = (struct mpl_bytes){ bad, sizeof(bad) };
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), -EBADMSG);
+	assert_int_equal(nfds, 0);
+
+	assert_int_equal(stop_monitor(f), 0);
+	snprintf(want, sizeof(want), "window change 90x20 for session");
+	assert_log(f, want);
+	assert_log(f, "terminal modes: Bad message");
+}
+
+/* PermitTTY no: PtyRequest answers no, and a pty session is refused. */
+static void test_permit_tty_no(void **state)
+{
+	struct fx *f = *state;
+	const char *const lines[] = { "PermitTTY no", NULL };
+	struct monitor_msg_Monitor_SessionRequest req;
+	uint32_t id = 0;
+	int fds[3];
+	size_t nfds = 0;
+	bool allowed = true;
+
+	authorize_user_key(f);
+	start_monitor(f, lines, false);
+	authenticate(f);
+	assert_int_equal(mon_pty_allowed(f->mc, &allowed), 0);
+	assert_false(allowed);
+	memset(&req, 0, sizeof(req));
+	req.session_kind = MONITOR_SESSION_SHELL;
+	req.want_pty = true;
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), -EACCES);
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "pty refused");
 }
 
 static void test_forced_command_and_no_pty(void **state)
@@ -687,6 +785,9 @@ static void test_forced_command_and_no_pty(void **state)
 	char out[256];
 	struct mon_session_exit ev;
 	memset(&req, 0, sizeof(req));
+	bool allowed = true;
+	assert_int_equal(mon_pty_allowed(f->mc, &allowed), 0);
+	assert_false(allowed);
 	req.want_pty = true;
 	req.session_kind = MONITOR_SESSION_SHELL;
 	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), -EACCES);
@@ -1131,6 +1232,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sign_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pty_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_permit_tty_no, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_check_error_ends_connection, setup,
 						teardown),

@@ -3,3 +3,6 @@
 # As root the test also creates the user msshd-spawn-test (and group msshd-spawn-tg) to
 # check the change of user; without root that part is skipped.
 $(eval $(call cmocka_test,spawn,regress/spawn/test_spawn.c,$(SSHD_LIB)))
+# The pty of a session (sshd/session_pty.c: modes, size, owner, release) and a process
+# started on its slave.
+$(eval $(call cmocka_test,spawn_pty,regress/spawn/test_pty.c,$(SSHD_LIBS)))

@@ -136,6 +136,12 @@ message packet monitor_msg {
         exit_status: uint32;
         signal_name: string32;
         core_dumped: boolean;
+    /* pty-req: whether the user may have a pty (no-pty, restrict, PermitTTY), asked
+     * when the client asks, so that a refusal reaches it as the answer to its pty-req
+     * (it then goes on without one); the pty itself comes with the SessionRequest */
+    |35:"Monitor_PtyRequest" -> ();
+    |36:"Monitor_PtyAnswer" ->
+        allowed: boolean;
     |40:"Monitor_DirectTcpipRequest" ->
         host: string32 max(1025);
         port: uint32 max(65535);
