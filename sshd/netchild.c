@@ -13,6 +13,7 @@
 
 #include "crypto/pubkey.h"
 #include "sshd/channel.h"
+#include "sshd/client_alive.h"
 #include "sshd/conn.h"
 #include "sshd/conn_ctx.h"
 #include "sshd/kex_moduli.h"
@@ -310,6 +311,8 @@ static int run_loop(struct loop *lp)
 		if ((rc = userauth_tick(c, &timeout)) < 0 || c->closing)
 			break;
 		if ((rc = transport_tick(c, &timeout)) < 0 || c->closing)
+			break;
+		if ((rc = client_alive_tick(c, &timeout)) < 0 || c->closing)
 			break;
 		/* Write first: the queue may have filled while handling the last packets. */
 		long w = conn_write_some(c);
