@@ -11,6 +11,11 @@ void client_alive_heard(struct conn *c)
 	c->alive_missed = 0;
 }
 
+void client_alive_bytes_in(struct conn *c)
+{
+	c->alive_since_ms = c->now_ms;
+}
+
 void client_alive_answered(struct conn *c)
 {
 	if (c->alive_awaited > 0)

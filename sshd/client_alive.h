@@ -29,6 +29,10 @@ int client_alive_tick(struct conn *c, int *next_ms);
 /* A packet from the client came through the receive gate: the client is alive. */
 void client_alive_heard(struct conn *c);
 
+/* Bytes came in from the client (maybe not yet a whole packet): the interval starts
+ * again, as OpenSSH's on a readable socket, but the count stands. */
+void client_alive_bytes_in(struct conn *c);
+
 /* The client answered one of our keepalives (REQUEST_SUCCESS or REQUEST_FAILURE). */
 void client_alive_answered(struct conn *c);
 

@@ -256,6 +256,7 @@ static int on_readable(struct loop *lp)
 	rc = packet_rx_commit(c->pkt, (size_t)n);
 	if (rc < 0)
 		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION, "receive buffer");
+	client_alive_bytes_in(c);
 	/* Linux turns quick ACKs off again by itself; without re-arming, the client's next
 	 * small packet waits for a 40 ms delayed ACK. */
 	if (lp->tcp) {

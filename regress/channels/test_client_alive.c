@@ -215,6 +215,22 @@ static void test_count_max_zero_never_ends(void **state)
 	expect_keepalive(h);
 }
 
+/* An answer is accepted only while a keepalive of ours is outstanding (channel.spl's
+ * awaited register): one more is a protocol error. */
+static void test_unasked_answer_refused(void **state)
+{
+	struct harness *h = *state;
+	assert_int_equal(tick_at(h, 2000, NULL), 0);
+	expect_keepalive(h);
+	answer(h, 2500);
+	assert_false(h->server_failed);
+	assert_false(h->c.closing);
+	answer(h, 3000);
+	assert_true(h->server_failed);
+	assert_int_equal(h->server_err, -EPROTO);
+	assert_true(h->c.closing);
+}
+
 /* During a key exchange nothing of the connection layer goes out (T3): the request is
  * not sent, but the silent intervals still count. */
 static void test_not_sent_during_kex(void **state)
@@ -263,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_any_packet_resets_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_count_max_zero_never_ends, setup_count_zero,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_unasked_answer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_sent_during_kex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_before_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interval_zero, setup_default, teardown),
