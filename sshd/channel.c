@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sshd/client_alive.h"
 #include "sshd/session.h"
 
 /* RFC 4254 §5.1 reason codes, §5.2 data type. */
@@ -895,7 +896,9 @@ int channels_handle(struct conn *c, const struct ssh_msg *m, struct ssh_policy_c
 		rc = handle_open(c, chs, m, pol);
 	} else if (m->kind == ssh_msg_Global_RequestSuccess ||
 		   m->kind == ssh_msg_Global_RequestFailure) {
-		rc = 0;		/* answers to requests we do not send (SPL refuses them) */
+		/* the answer to one of our keepalives (channel.spl accepts it only while
+		 * one is outstanding) */
+		client_alive_answered(c);
 	} else {
 		struct channel *ch = slot_of(chs, pol);
 		if (ch == NULL || ch->state != SLOT_OPEN)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ssh_policy.h"
+#include "sshd/client_alive.h"
 
 int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, struct log_ctx *log,
 	      int sock_in, int sock_out, uint64_t now_ms)
@@ -23,6 +24,7 @@ int conn_init(struct conn *c, const struct sshd_conn_ctx *ctx, struct log_ctx *l
 	c->sock_in = sock_in;
 	c->sock_out = sock_out;
 	c->now_ms = now_ms;
+	c->alive_since_ms = now_ms;
 	ssh_policy_init(&c->policy);
 	int rc = packet_new(&c->pkt, 0, now_ms / 1000);
 	return rc < 0 ? rc : 0;
@@ -88,6 +90,7 @@ int conn_recv(struct conn *c, const struct packet_in *in, struct ssh_msg *m,
 	rc = step(c, sc, *ch, "received");
 	if (rc < 0)
 		return rc;
+	client_alive_heard(c);		/* any packet: the client is alive */
 	return m->kind == ssh_msg_Unknown ? -ENOENT : 0;
 }
 

@@ -84,6 +84,13 @@ struct conn {
 	int exit_status;	/* netchild_main's return once closing */
 	bool out_not_socket;	/* sock_out is a pipe (-i): write(2) instead of send(2) */
 
+	/* ClientAliveInterval (client_alive.h): when the client was last heard from or
+	 * last asked, the intervals it has been silent since, our keepalives it has not
+	 * answered yet. */
+	uint64_t alive_since_ms;
+	unsigned alive_missed;
+	unsigned alive_awaited;
+
 	/* conn_send_reply's messages waiting for the key exchange's end, in order. */
 	struct conn_held held[CONN_HELD_MAX];
 	unsigned n_held;

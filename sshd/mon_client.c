@@ -321,12 +321,15 @@ static int copy_settings(struct mon_client *mc, const struct monitor_net_setting
 	if (w->rekey_limit != 0 && w->rekey_limit < 16)
 		return fail(mc, -EPROTO, "RekeyLimit under 16 bytes");
 	if (w->max_authtries > INT_MAX || w->rekey_interval > INT_MAX ||
+	    w->client_alive_interval > INT_MAX || w->client_alive_count_max > INT_MAX ||
 	    w->log_level > LOG_LEVEL_DEBUG3)
 		return fail(mc, -EPROTO, "setting out of range");
 	out->max_authtries = w->max_authtries;
 	out->rekey_bytes = w->rekey_limit;
 	out->rekey_seconds = w->rekey_interval;
 	out->log_level = (enum log_level)w->log_level;
+	out->client_alive_interval = w->client_alive_interval;
+	out->client_alive_count_max = w->client_alive_count_max;
 	mpl_reader_init(&rd, w->accept_env.ptr, w->accept_env.len);
 	for (uint32_t i = 0; i < w->num_accept_env; i++) {
 		struct monitor_env_pattern e;

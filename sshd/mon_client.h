@@ -64,6 +64,8 @@ struct mon_net_settings {
 	uint64_t rekey_bytes;		/* RekeyLimit: 0 (the default) or at least 16 */
 	uint32_t rekey_seconds;		/* RekeyLimit's time; 0: none */
 	enum log_level log_level;	/* LogLevel */
+	uint32_t client_alive_interval;	/* ClientAliveInterval, s; 0: none */
+	uint32_t client_alive_count_max; /* ClientAliveCountMax; 0: never ends it */
 	struct sshd_strlist accept_env;	/* AcceptEnv's patterns (malloc'd) */
 };
 /* Releases the patterns; the struct may be reused. */

@@ -82,6 +82,9 @@ static int net_settings(struct monitor_state *st, struct monitor_net_settings *o
 	out->max_authtries = int_or(cfg->max_authtries, out->max_authtries);
 	out->rekey_limit = cfg->rekey_limit > 0 ? (uint64_t)cfg->rekey_limit : 0;
 	out->rekey_interval = int_or(cfg->rekey_interval, 0);
+	out->client_alive_interval = int_or(cfg->client_alive_interval, 0);
+	out->client_alive_count_max = int_or(cfg->client_alive_count_max,
+					     out->client_alive_count_max);
 	/* the net child's level follows the monitor's, which relays its lines */
 	out->log_level = (uint8_t)st->log->level;
 	/* an empty pattern matches no variable's name: it is left out */

@@ -13,6 +13,7 @@
 
 #include "crypto/pubkey.h"
 #include "sshd/channel.h"
+#include "sshd/client_alive.h"
 #include "sshd/conn.h"
 #include "sshd/conn_ctx.h"
 #include "sshd/kex_moduli.h"
@@ -255,6 +256,7 @@ static int on_readable(struct loop *lp)
 	rc = packet_rx_commit(c->pkt, (size_t)n);
 	if (rc < 0)
 		return conn_disconnect(c, rc, SSH_DISCONNECT_BY_APPLICATION, "receive buffer");
+	client_alive_bytes_in(c);
 	/* Linux turns quick ACKs off again by itself; without re-arming, the client's next
 	 * small packet waits for a 40 ms delayed ACK. */
 	if (lp->tcp) {
@@ -310,6 +312,8 @@ static int run_loop(struct loop *lp)
 		if ((rc = userauth_tick(c, &timeout)) < 0 || c->closing)
 			break;
 		if ((rc = transport_tick(c, &timeout)) < 0 || c->closing)
+			break;
+		if ((rc = client_alive_tick(c, &timeout)) < 0 || c->closing)
 			break;
 		/* Write first: the queue may have filled while handling the last packets. */
 		long w = conn_write_some(c);

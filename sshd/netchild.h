@@ -3,8 +3,8 @@
  * packet layer, key exchange, user authentication (decided by the monitor), channels.
  * One event loop (poll) over the socket, the monitor's socket and the sessions' fds;
  * every message received and sent passes the MPL codecs and the SPL automata (conn.h).
- * Timers (LoginGraceTime, RekeyLimit's time) are checked from the loop; no signal
- * handler does anything but set a flag. */
+ * Timers (LoginGraceTime, RekeyLimit's time, ClientAliveInterval) are checked from the
+ * loop; no signal handler does anything but set a flag. */
 #ifndef MSSHD_NETCHILD_H
 #define MSSHD_NETCHILD_H
 

@@ -325,6 +325,20 @@ static int monitor_net_settings_read_fields(struct mpl_reader *r, struct monitor
         rc = -ERANGE;
     if (rc < 0)
         return mpl_fail(err, rc, "monitor_net_settings.log_level", at);
+    /* client_alive_interval: uint32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u32(r, &out->client_alive_interval);
+    if (rc == 0 && out->client_alive_interval > UINT64_C(2147483647))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.client_alive_interval", at);
+    /* client_alive_count_max: uint32, bounded */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u32(r, &out->client_alive_count_max);
+    if (rc == 0 && out->client_alive_count_max > UINT64_C(2147483647))
+        rc = -ERANGE;
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_net_settings.client_alive_count_max", at);
     /* num_accept_env: uint32, bounded */
     at = mpl_reader_offset(r);
     rc = mpl_read_u32(r, &out->num_accept_env);
@@ -387,6 +401,16 @@ static int monitor_net_settings_write_fields(struct mpl_writer *w, const struct 
         return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.log_level");
     if (mpl_write_u8(w, in->log_level) < 0)
         return mpl_pack_fail(w, err, w->err, "monitor_net_settings.log_level");
+    /* client_alive_interval: uint32, bounded */
+    if (in->client_alive_interval > UINT64_C(2147483647))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.client_alive_interval");
+    if (mpl_write_u32(w, in->client_alive_interval) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.client_alive_interval");
+    /* client_alive_count_max: uint32, bounded */
+    if (in->client_alive_count_max > UINT64_C(2147483647))
+        return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.client_alive_count_max");
+    if (mpl_write_u32(w, in->client_alive_count_max) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_net_settings.client_alive_count_max");
     /* num_accept_env: uint32, bounded */
     if (in->num_accept_env > UINT64_C(128))
         return mpl_pack_fail(w, err, -EINVAL, "monitor_net_settings.num_accept_env");
@@ -439,6 +463,7 @@ void monitor_net_settings_init(struct monitor_net_settings *m)
     memset(m, 0, sizeof *m);
     m->max_authtries = (uint32_t)UINT64_C(6);
     m->log_level = (uint8_t)UINT64_C(3);
+    m->client_alive_count_max = (uint32_t)UINT64_C(3);
 }
 
 bool monitor_net_settings_equal(const struct monitor_net_settings *a, const struct monitor_net_settings *b)
@@ -448,6 +473,8 @@ bool monitor_net_settings_equal(const struct monitor_net_settings *a, const stru
         && a->rekey_limit == b->rekey_limit
         && a->rekey_interval == b->rekey_interval
         && a->log_level == b->log_level
+        && a->client_alive_interval == b->client_alive_interval
+        && a->client_alive_count_max == b->client_alive_count_max
         && a->num_accept_env == b->num_accept_env
         && mpl_bytes_eq(a->accept_env, b->accept_env)
         ))
@@ -461,6 +488,8 @@ void monitor_net_settings_format_into(const struct monitor_net_settings *m, stru
     mpl_fmt_u64(fmt, indent, "rekey_limit", m->rekey_limit);
     mpl_fmt_u64(fmt, indent, "rekey_interval", m->rekey_interval);
     mpl_fmt_u64(fmt, indent, "log_level", m->log_level);
+    mpl_fmt_u64(fmt, indent, "client_alive_interval", m->client_alive_interval);
+    mpl_fmt_u64(fmt, indent, "client_alive_count_max", m->client_alive_count_max);
     mpl_fmt_u64(fmt, indent, "num_accept_env", m->num_accept_env);
     {
         struct mpl_reader ar;
@@ -498,6 +527,8 @@ int monitor_net_settings_sample(struct monitor_net_settings *m, struct mpl_sampl
     m->rekey_limit = (uint64_t)mpl_sample_range(s, 0, UINT64_C(9223372036854775807));
     m->rekey_interval = (uint32_t)mpl_sample_range(s, 0, UINT64_C(2147483647));
     m->log_level = (uint8_t)mpl_sample_range(s, 0, UINT64_C(7));
+    m->client_alive_interval = (uint32_t)mpl_sample_range(s, 0, UINT64_C(2147483647));
+    m->client_alive_count_max = (uint32_t)mpl_sample_range(s, 0, UINT64_C(2147483647));
     m->num_accept_env = (uint32_t)mpl_sample_range(s, 0, UINT64_C(128));
     {
         uint64_t count = mpl_sample_range(s, 0, (UINT64_C(128) < 3 ? UINT64_C(128) : 3));

@@ -117,6 +117,8 @@ struct monitor_net_settings {
     uint64_t rekey_limit;         /* uint64 */
     uint32_t rekey_interval;      /* uint32 */
     uint8_t log_level;            /* byte */
+    uint32_t client_alive_interval; /* uint32 */
+    uint32_t client_alive_count_max; /* uint32 */
     uint32_t num_accept_env;      /* uint32 */
     struct mpl_bytes accept_env;  /* array of monitor_env_pattern */
 };
@@ -387,7 +389,7 @@ int monitor_msg_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_err
 enum monitor_statecall monitor_msg_receive_statecall(enum monitor_msg_kind kind);
 enum monitor_statecall monitor_msg_transmit_statecall(enum monitor_msg_kind kind);
 
-/* ---- packet monitor_env_pattern (sshd/proto/monitor.mpl:183) ---- */
+/* ---- packet monitor_env_pattern (sshd/proto/monitor.mpl:185) ---- */
 
 struct monitor_env_pattern {
     struct mpl_bytes pattern;     /* string32 */
@@ -407,7 +409,7 @@ int monitor_env_pattern_read_array(struct mpl_reader *r, uint64_t count, struct 
     struct mpl_error *err);
 int monitor_env_pattern_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:187) ---- */
+/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:189) ---- */
 
 struct monitor_key_entry {
     struct mpl_bytes public_key;  /* string32 */
@@ -427,7 +429,7 @@ int monitor_key_entry_read_array(struct mpl_reader *r, uint64_t count, struct mp
     struct mpl_error *err);
 int monitor_key_entry_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:191) ---- */
+/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:193) ---- */
 
 struct monitor_prompt {
     struct mpl_bytes prompt;      /* string32 */
@@ -448,7 +450,7 @@ int monitor_prompt_read_array(struct mpl_reader *r, uint64_t count, struct mpl_b
     struct mpl_error *err);
 int monitor_prompt_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_response (sshd/proto/monitor.mpl:196) ---- */
+/* ---- packet monitor_response (sshd/proto/monitor.mpl:198) ---- */
 
 struct monitor_response {
     struct mpl_bytes response;    /* string32 */
@@ -468,7 +470,7 @@ int monitor_response_read_array(struct mpl_reader *r, uint64_t count, struct mpl
     struct mpl_error *err);
 int monitor_response_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_env (sshd/proto/monitor.mpl:200) ---- */
+/* ---- packet monitor_env (sshd/proto/monitor.mpl:202) ---- */
 
 struct monitor_env {
     struct mpl_bytes name;        /* string32 */

@@ -22,6 +22,6 @@ endef
 
 ifneq ($(wildcard sshd/main.c),)
 INTEROP_SCRIPTS := cmdline demo session algos auth auth-unknown bulk arch arch-user hostile \
-	inetd keyopts debug include banner match sftp pty
+	inetd keyopts debug include banner match sftp pty keepalive
 $(foreach s,$(INTEROP_SCRIPTS),$(eval $(call interop_script,$(s))))
 endif

@@ -387,6 +387,8 @@ static void settings_sample(struct monitor_net_settings *set, uint8_t *pats, siz
 	set->rekey_limit = 1u << 20;
 	set->rekey_interval = 30;
 	set->log_level = LOG_LEVEL_DEBUG2;
+	set->client_alive_interval = 15;
+	set->client_alive_count_max = 0;
 	set->num_accept_env = 2;
 	set->accept_env = (struct mpl_bytes){ pats, len };
 }
@@ -418,6 +420,8 @@ static void test_settings_copied(void **state)
 	assert_true(set.rekey_bytes == 1u << 20);
 	assert_int_equal(set.rekey_seconds, 30);
 	assert_int_equal(set.log_level, LOG_LEVEL_DEBUG2);
+	assert_int_equal(set.client_alive_interval, 15);
+	assert_int_equal(set.client_alive_count_max, 0);
 	assert_int_equal(set.accept_env.n, 2);
 	assert_string_equal(set.accept_env.v[0], "LANG");
 	assert_string_equal(set.accept_env.v[1], "LC_*");
@@ -428,7 +432,8 @@ static void test_settings_copied(void **state)
 /* Where each setting sits in the answer's body: type, valid, methods "publickey". */
 #define SET_OFF (1 + 1 + 4 + 9)
 enum { OFF_TRIES = SET_OFF, OFF_REKEY = SET_OFF + 4, OFF_INTERVAL = SET_OFF + 12,
-       OFF_LEVEL = SET_OFF + 16, OFF_NENV = SET_OFF + 17, OFF_PATTERNS = SET_OFF + 21 };
+       OFF_LEVEL = SET_OFF + 16, OFF_ALIVE = SET_OFF + 17, OFF_ALIVE_MAX = SET_OFF + 21,
+       OFF_NENV = SET_OFF + 25, OFF_PATTERNS = SET_OFF + 29 };
 
 /* An answer that mon_wire would not send: a sample answer with bytes overwritten. */
 struct bad_settings {
@@ -471,6 +476,8 @@ static void test_settings_out_of_range(void **state)
 		{ "LogLevel past DEBUG3", OFF_LEVEL, { 8 }, 1 },
 		{ "MaxAuthTries past INT_MAX", OFF_TRIES, { 0x80, 0, 0, 0 }, 4 },
 		{ "RekeyLimit time past INT_MAX", OFF_INTERVAL, { 0xff, 0xff, 0xff, 0xff }, 4 },
+		{ "ClientAliveInterval past INT_MAX", OFF_ALIVE, { 0x80, 0, 0, 0 }, 4 },
+		{ "ClientAliveCountMax past INT_MAX", OFF_ALIVE_MAX, { 0xff, 0xff, 0xff, 0xff }, 4 },
 		{ "RekeyLimit under 16 bytes", OFF_REKEY, { 0, 0, 0, 0, 0, 0, 0, 15 }, 8 },
 		{ "RekeyLimit past INT64_MAX", OFF_REKEY, { 0x80, 0, 0, 0, 0, 0, 0, 0 }, 8 },
 		{ "more AcceptEnv patterns than the bound", OFF_NENV, { 0, 0, 0, 129 }, 4 },

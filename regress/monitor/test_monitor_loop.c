@@ -1004,7 +1004,8 @@ static void test_match_settings(void **state)
 	struct mon_net_settings set;
 
 	snprintf(text, sizeof(text), "Match User %s\n MaxAuthTries 1\n RekeyLimit 64K 10\n"
-		 " LogLevel INFO\n AcceptEnv MATCHED_* OTHER\n", f->user);
+		 " LogLevel INFO\n AcceptEnv MATCHED_* OTHER\n ClientAliveInterval 7\n"
+		 " ClientAliveCountMax 0\n", f->user);
 	f->conf_text = text;
 	authorize_user_key(f);
 	start_monitor(f, lines, false);
@@ -1016,6 +1017,8 @@ static void test_match_settings(void **state)
 	assert_int_equal(set.max_authtries, 1);
 	assert_true(set.rekey_bytes == 64u << 10);
 	assert_int_equal(set.rekey_seconds, 10);
+	assert_int_equal(set.client_alive_interval, 7);
+	assert_int_equal(set.client_alive_count_max, 0);
 	assert_int_equal(set.log_level, LOG_LEVEL_INFO);
 	assert_int_equal(set.accept_env.n, 2);
 	assert_string_equal(set.accept_env.v[0], "MATCHED_*");
@@ -1049,6 +1052,8 @@ static void test_global_settings(void **state)
 	assert_int_equal(set.max_authtries, 5);
 	assert_true(set.rekey_bytes == 0);
 	assert_int_equal(set.rekey_seconds, 0);
+	assert_int_equal(set.client_alive_interval, 0);
+	assert_int_equal(set.client_alive_count_max, 3);
 	assert_int_equal(set.log_level, LOG_LEVEL_DEBUG3);
 	assert_int_equal(set.accept_env.n, 1);
 	assert_string_equal(set.accept_env.v[0], "LANG");

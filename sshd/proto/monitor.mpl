@@ -176,6 +176,8 @@ packet monitor_net_settings {
     rekey_limit: uint64 max(MAX_REKEY_BYTES);                   /* RekeyLimit data; 0: default */
     rekey_interval: uint32 max(MAX_CONFIG_INT);                 /* RekeyLimit time, s; 0: none */
     log_level: byte max(MAX_LOG_LEVEL) default(3);              /* LogLevel; 3: INFO */
+    client_alive_interval: uint32 max(MAX_CONFIG_INT);          /* ClientAliveInterval, s; 0: none */
+    client_alive_count_max: uint32 max(MAX_CONFIG_INT) default(3); /* ClientAliveCountMax */
     num_accept_env: uint32 max(MAX_ACCEPT_ENV);                 /* AcceptEnv */
     accept_env: monitor_env_pattern[num_accept_env];
 }
