@@ -75,6 +75,20 @@ static char *fm_strndup(struct mpl_bytes b)
 	return s;
 }
 
+/* In the session's child: IN, OUT and ERR become 0, 1 and 2, every other fd is closed,
+ * and /bin/sh runs CMD (or reads its stdin when CMD is NULL).  Never returns. */
+static _Noreturn void fm_exec_sh(int in, int out, int err, char *cmd, char **envp)
+{
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(94);
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	signal(SIGPIPE, SIG_DFL);
+	char *argv[] = { "sh", cmd != NULL ? "-c" : NULL, cmd, NULL };
+	execve("/bin/sh", argv, envp);
+	_exit(127);
+}
+
 /* Starts the session's process; fds gets stdin (write end), stdout, stderr (read). */
 static pid_t fm_spawn(const struct monitor_msg_Monitor_SessionRequest *r, int fds[3])
 {
@@ -123,15 +137,9 @@ static pid_t fm_spawn(const struct monitor_msg_Monitor_SessionRequest *r, int fd
 		if (pid < 0)
 			_exit(93);
 		if (pid == 0) {
-			if (setsid() < 0 || ioctl(p.slave, TIOCSCTTY, 0) < 0 ||
-			    dup2(p.slave, 0) < 0 || dup2(p.slave, 1) < 0 || dup2(p.slave, 2) < 0)
+			if (setsid() < 0 || ioctl(p.slave, TIOCSCTTY, 0) < 0)
 				_exit(94);
-			for (int fd = 3; fd < 1024; fd++)
-				close(fd);
-			signal(SIGPIPE, SIG_DFL);
-			char *argv[] = { "sh", cmd != NULL ? "-c" : NULL, cmd, NULL };
-			execve("/bin/sh", argv, envp);
-			_exit(127);
+			fm_exec_sh(p.slave, p.slave, p.slave, cmd, envp);
 		}
 		close(p.slave);
 		fds[0] = p.master;
@@ -149,14 +157,7 @@ static pid_t fm_spawn(const struct monitor_msg_Monitor_SessionRequest *r, int fd
 	if (pid < 0)
 		_exit(93);
 	if (pid == 0) {
-		if (dup2(in[1], 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
-			_exit(94);
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
-		signal(SIGPIPE, SIG_DFL);
-		char *argv[] = { "sh", cmd != NULL ? "-c" : NULL, cmd, NULL };
-		execve("/bin/sh", argv, envp);
-		_exit(127);
+		fm_exec_sh(in[1], out[1], err[1], cmd, envp);
 	}
 	close(in[1]);
 	close(out[1]);

@@ -8,12 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 interop_init "$1" "$2"
 interop_user
-PUB=$(cat "$KEY.pub")
 
-# keys LINE...: the test user's authorized_keys becomes these lines.
-keys() {
-	printf '%s\n' "$@" > "$T/keys/$TUSER"
-}
 # refused NAME: the login must fail with the publickey refusal.
 refused() {
 	out=$(ssh_run -- echo in 2>&1)

@@ -85,6 +85,12 @@ interop_user() {
 		{ echo "FAIL: ssh-keygen"; exit 1; }
 	cp "$KEY.pub" "$T/keys/$TUSER"
 	chmod 644 "$T/keys/$TUSER"
+	PUB=$(cat "$KEY.pub")
+}
+
+# keys LINE...: the test user's authorized_keys becomes these lines (PUB is its key).
+keys() {
+	printf '%s\n' "$@" > "$T/keys/$TUSER"
 }
 
 # hostkey TYPE [BITS]: generate (once) and print the path.

@@ -11,11 +11,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 interop_init "$1" "$2"
 interop_user
-PUB=$(cat "$KEY.pub")
 
-keys() {
-	printf '%s\n' "$@" > "$T/keys/$TUSER"
-}
 # pty_run CMD: ssh -tt, the terminal's CRs removed from the output.
 pty_run() {
 	ssh_run -tt -- "$1" 2>"$T/err" | tr -d '\r'
