@@ -8,9 +8,11 @@
  * A pty session (session_pty.h) gets its pty here, as root; the net child gets the
  * master, and the monitor keeps a copy of it for window-change until the process is
  * reaped, when the slave is released (OpenSSH's pty_release) and the copy closed.
- * That copy keeps the terminal from hanging up when the net child closes the channel
- * alone (OpenSSH closes its master then): the process sees the hang-up when it ends by
- * itself or when the connection ends. */
+ * That copy would keep the terminal from hanging up when the client closes the channel
+ * while the process runs (OpenSSH closes its master then: session_pty_cleanup), so the
+ * net child tells the monitor (SessionClose) and the monitor releases the pty at once:
+ * with the last master closed the kernel hangs up the slave (SIGHUP, EIO).  The
+ * process is still reaped and its end reported as before. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -616,6 +618,31 @@ int monitor_on_window_change(struct monitor_state *st, const struct monitor_msg 
 	log_msg(st->log, r < 0 ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG1,
 		"monitor: window change %ux%u for session %u%s%s", q->width_chars,
 		q->height_rows, q->session_id, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	return 0;
+}
+
+int monitor_on_session_close(struct monitor_state *st, const struct monitor_msg *m)
+{
+	uint32_t id = m->u.Monitor_SessionClose.session_id;
+	/* only a session of this connection's table: ids are never reused, so an id that
+	 * is not there is one reaped a moment ago (its exit crossed the close) or one the
+	 * net child made up; either way there is nothing of ours to close */
+	struct monitor_session *s = find_session(st, id);
+
+	if (s == NULL) {
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: close of session %u, which is gone",
+			id);
+		return 0;
+	}
+	if (s->pty_master < 0) {
+		/* without a pty the monitor holds none of the session's fds: the net child
+		 * closing its own is the whole close, as with OpenSSH */
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: session %u closed (no pty)", id);
+		return 0;
+	}
+	log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: session %u closed: releasing %s", id,
+		s->tty);
+	release_pty(st, s);
 	return 0;
 }
 
