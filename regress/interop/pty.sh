@@ -100,6 +100,37 @@ got=$(ssh_run -tt -- 'seq 1 20000' 2>"$T/err" | tr -d '\r' | tail -n 1)
 got=$(ssh_run -tt -- 'seq 1 20000' 2>"$T/err" | tr -d '\r' | wc -l)
 [ "$got" -eq 20000 ] && pass "every line arrives" || fail "every line arrives" "$got lines"
 
+# Login records (as root: the files are root's): while the session runs, who(1) lists
+# the user on its pty (utmp, with the client's address); once it ended the entry is
+# gone (DEAD_PROCESS), and wtmp got both.  A system without utmp gets an empty one for
+# the check, removed after it.
+if [ "$(id -u)" -eq 0 ] && command -v who >/dev/null; then
+	made_utmp=
+	if [ ! -e /var/run/utmp ]; then
+		: > /var/run/utmp && made_utmp=yes
+		chgrp utmp /var/run/utmp 2>/dev/null
+		chmod 664 /var/run/utmp
+	fi
+	wtmp_before=$( (wc -c < /var/log/wtmp) 2>/dev/null || echo none)
+	got=$(pty_run 'tty; who')
+	rec_tty=$(echo "$got" | head -n 1)
+	line=${rec_tty#/dev/}
+	listed=
+	echo "$got" | sed 1d | grep -Eq "^$TUSER +$line .*\(127\.0\.0\.1\)" && listed=yes &&
+		pass "who lists the user on its pty from the client's address" ||
+		fail "who lists the user on its pty from the client's address" "'$got'"
+	after=$(who | grep -E "^$TUSER +$line " || true)
+	[ -n "$listed" ] && [ -z "$after" ] && pass "the entry is gone at the end" ||
+		fail "the entry is gone at the end" "line '$line', '$after'"
+	if [ "$wtmp_before" != none ]; then
+		wtmp_after=$(wc -c < /var/log/wtmp)
+		[ "$wtmp_after" -ge $((wtmp_before + 2 * 384)) ] &&
+			pass "wtmp has the login and the logout" ||
+			fail "wtmp has the login and the logout" "$wtmp_before -> $wtmp_after bytes"
+	fi
+	[ -n "$made_utmp" ] && rm -f /var/run/utmp
+fi
+
 # An interactive login from a terminal (no command, no -t: the client asks for a pty
 # as OpenSSH's does by default): a login shell on a pty.
 printf 'echo "[$0]"; tty; exit 5\n' > "$T/login.in"
