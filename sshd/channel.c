@@ -80,6 +80,7 @@ struct channel {
 	bool rx_eof, rx_close;		/* what the peer sent */
 	bool eof_sent, close_sent, exit_sent;
 	bool exited;			/* the monitor reported the process's end */
+	bool close_told;		/* the monitor knows the channel closed */
 	struct mon_session_exit exit;
 };
 
@@ -423,6 +424,14 @@ static int flush_channel(struct conn *c, struct channel *ch)
 		release_fd(ch, &ch->fd_out);
 		release_fd(ch, &ch->fd_err);
 		close_stdin(ch);
+		if (ch->sess.started && !ch->exited && !ch->close_told) {
+			/* the process runs on: the monitor closes its copy of a pty's
+			 * master too, so the terminal hangs up (OpenSSH's
+			 * session_close_by_channel) */
+			ch->close_told = true;
+			if ((rc = mon_session_close(c->mon, ch->sess.id)) < 0)
+				return rc;
+		}
 		if (!ch->close_sent) {
 			if ((rc = send_simple(c, ch, ssh_msg_Channel_Close)) <= 0)
 				return rc;

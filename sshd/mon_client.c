@@ -507,6 +507,17 @@ int mon_window_change(struct mon_client *mc, uint32_t session_id, uint32_t cols,
 	return send_msg(mc, &req);
 }
 
+int mon_session_close(struct mon_client *mc, uint32_t session_id)
+{
+	struct monitor_msg req;
+
+	if (mc == NULL)
+		return -EINVAL;
+	monitor_msg_init(&req, monitor_msg_Monitor_SessionClose);
+	req.u.Monitor_SessionClose.session_id = session_id;
+	return send_msg(mc, &req);
+}
+
 int mon_signal(struct mon_client *mc, uint32_t session_id, const char *signal_name)
 {
 	struct monitor_msg req;

@@ -117,6 +117,8 @@ int mon_pty_allowed(struct mon_client *mc, bool *allowed);
 int mon_window_change(struct mon_client *mc, uint32_t session_id, uint32_t cols,
 		      uint32_t rows, uint32_t xpixels, uint32_t ypixels);
 int mon_signal(struct mon_client *mc, uint32_t session_id, const char *signal_name);
+/* The session's channel closed while its process runs: the monitor hangs up its pty. */
+int mon_session_close(struct mon_client *mc, uint32_t session_id);
 
 /* A session's process ended (the monitor reaped it). */
 struct mon_session_exit {

@@ -94,6 +94,8 @@ int monitor_dispatch(struct monitor_state *st, const struct monitor_msg *m)
 		return monitor_on_signal(st, m);
 	case monitor_msg_Monitor_WindowChangeRequest:
 		return monitor_on_window_change(st, m);
+	case monitor_msg_Monitor_SessionClose:
+		return monitor_on_session_close(st, m);
 	case monitor_msg_Monitor_DirectTcpipRequest:
 		return monitor_on_direct_tcpip(st, m);
 	case monitor_msg_Monitor_TcpipForwardRequest:

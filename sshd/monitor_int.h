@@ -126,6 +126,8 @@ void monitor_sessions_fini(struct monitor_state *st);
 int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_signal(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_window_change(struct monitor_state *st, const struct monitor_msg *m);
+/* A session's channel closed in the net child: its pty (if any) is released now. */
+int monitor_on_session_close(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_pty(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_direct_tcpip(struct monitor_state *st, const struct monitor_msg *m);
 int monitor_on_tcpip_forward(struct monitor_state *st, const struct monitor_msg *m);

@@ -8,9 +8,14 @@
  * A pty session (session_pty.h) gets its pty here, as root; the net child gets the
  * master, and the monitor keeps a copy of it for window-change until the process is
  * reaped, when the slave is released (OpenSSH's pty_release) and the copy closed.
- * That copy keeps the terminal from hanging up when the net child closes the channel
- * alone (OpenSSH closes its master then): the process sees the hang-up when it ends by
- * itself or when the connection ends. */
+ * That copy would keep the terminal from hanging up when the client closes the channel
+ * while the process runs (OpenSSH closes its master then: session_pty_cleanup), so the
+ * net child tells the monitor (SessionClose) and the monitor releases the pty at once:
+ * with the last master closed the kernel hangs up the slave (SIGHUP, EIO).  The
+ * process is still reaped and its end reported as before.
+ *
+ * A pty session is also recorded in utmp and wtmp (login_record.h): the login when the
+ * pty is handed out, the logout when it is released. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,9 +23,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sshd/login_record.h"
 #include "sshd/monitor_int.h"
 #include "sshd/session_spawn.h"
 
@@ -46,12 +53,35 @@ int monitor_sessions_init(struct monitor_state *st)
 	return 0;
 }
 
+/* A pty session's login record (login_record.h): the login when the pty is handed out,
+ * the logout when it is released.  Only as root (the files are root's); a failure is
+ * logged and the session goes on, as with OpenSSH. */
+static void record_login(struct monitor_state *st, const struct monitor_session *s, bool login)
+{
+	struct utmpx ut;
+	struct timeval tv;
+
+	if (!st->ctx->privileged)
+		return;
+	gettimeofday(&tv, NULL);
+	int r = login_record_build(&ut, login, s->tty, st->user.name, st->ctx->peer_addr,
+				   s->pid, &tv);
+	if (r == 0)
+		r = login_record_write(NULL, &ut);
+	/* a system without utmp or wtmp (some have neither now) keeps no records */
+	if (r < 0)
+		log_msg(st->log, r == -ENOENT ? LOG_LEVEL_DEBUG1 : LOG_LEVEL_ERROR,
+			"monitor: %s record for %s: %s", login ? "login" : "logout", s->tty,
+			strerror(-r));
+}
+
 /* The end of a session's pty: the slave back to root (as root only: without root it
  * was never given away), then the monitor's copy of the master closed. */
 static void release_pty(struct monitor_state *st, struct monitor_session *s)
 {
 	if (s->pty_master < 0)
 		return;
+	record_login(st, s, false);
 	if (st->ctx->privileged) {
 		int r = session_pty_release(s->tty);
 		if (r < 0)
@@ -553,6 +583,7 @@ int monitor_on_session(struct monitor_state *st, const struct monitor_msg *m)
 
 	if (slot->pty_master >= 0) {
 		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: session %u on %s", id, slot->tty);
+		record_login(st, slot, true);
 		/* the net child gets its own copy; ours stays for window-change */
 		return answer_session(st, 0, id, &slot->pty_master, 1);
 	}
@@ -616,6 +647,31 @@ int monitor_on_window_change(struct monitor_state *st, const struct monitor_msg 
 	log_msg(st->log, r < 0 ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG1,
 		"monitor: window change %ux%u for session %u%s%s", q->width_chars,
 		q->height_rows, q->session_id, r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
+	return 0;
+}
+
+int monitor_on_session_close(struct monitor_state *st, const struct monitor_msg *m)
+{
+	uint32_t id = m->u.Monitor_SessionClose.session_id;
+	/* only a session of this connection's table: ids are never reused, so an id that
+	 * is not there is one reaped a moment ago (its exit crossed the close) or one the
+	 * net child made up; either way there is nothing of ours to close */
+	struct monitor_session *s = find_session(st, id);
+
+	if (s == NULL) {
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: close of session %u, which is gone",
+			id);
+		return 0;
+	}
+	if (s->pty_master < 0) {
+		/* without a pty the monitor holds none of the session's fds: the net child
+		 * closing its own is the whole close, as with OpenSSH */
+		log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: session %u closed (no pty)", id);
+		return 0;
+	}
+	log_msg(st->log, LOG_LEVEL_DEBUG1, "monitor: session %u closed: releasing %s", id,
+		s->tty);
+	release_pty(st, s);
 	return 0;
 }
 

@@ -276,6 +276,14 @@ static void fake_monitor(int ipc)
 			for (size_t i = 0; i < ns; i++)
 				if (s[i].id == w->session_id && s[i].master >= 0)
 					(void)session_pty_set_winsize(s[i].master, &ws);
+		} else if (m.kind == monitor_msg_Monitor_SessionClose) {
+			/* as the monitor: its copy of the master goes */
+			for (size_t i = 0; i < ns; i++)
+				if (s[i].id == m.u.Monitor_SessionClose.session_id &&
+				    s[i].master >= 0) {
+					close(s[i].master);
+					s[i].master = -1;
+				}
 		} else {
 			break;
 		}

@@ -12,7 +12,7 @@
  * PATH plus the variables of the request.  SignalRequest kills the session's process with that signal.  PtyRequest is
  * always allowed; a session with want_pty runs on a pty made by session_pty.c (size
  * and modes of the request, no TERM), the master its one fd, resized by
- * WindowChangeRequest. */
+ * WindowChangeRequest and closed (the process hangs up) by SessionClose. */
 #ifndef MSSHD_REGRESS_CHAN_HARNESS_H
 #define MSSHD_REGRESS_CHAN_HARNESS_H
 

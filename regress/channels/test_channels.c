@@ -1,6 +1,7 @@
 /* The connection protocol of the net child (sshd/channel.c, sshd/session.c) against a
  * test client and a fake monitor that runs real /bin/sh commands (chan_harness.h). */
 #include <errno.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -813,6 +814,45 @@ static void test_pty_window_change_running(void **state)
 	h_result_free(&r);
 }
 
+/* The client closes a pty session's channel while the process runs: the net child tells
+ * the monitor, which closes its copy of the master, and the terminal hangs up: the
+ * process ends (SIGHUP) instead of running on until the connection ends. */
+static void test_pty_close_hangs_up(void **state)
+{
+	struct harness *h = *state;
+	uint32_t id = open_session(h);
+	send_pty_req(h, id, 80, 24, mpl_bytes_str(""));
+	h_exec(h, id, "echo $$; exec sleep 60", true);
+	expect_reply(h, ssh_msg_Channel_Success);
+	char line[64];
+	size_t n = 0;
+	while (n == 0 || line[n - 1] != '\n') {
+		struct ssh_msg m;
+		assert_int_equal(h_recv(h, &m, 10000), 1);
+		assert_int_equal(m.kind, ssh_msg_Channel_Data);
+		assert_true(n + m.u.Channel_Data.data.len < sizeof(line));
+		memcpy(line + n, m.u.Channel_Data.data.ptr, m.u.Channel_Data.data.len);
+		n += m.u.Channel_Data.data.len;
+	}
+	line[n] = '\0';
+	long pid = strtol(line, NULL, 10);
+	assert_true(pid > 1);
+	assert_int_equal(kill((pid_t)pid, 0), 0);
+	h_close(h, id);
+	struct session_result r = { 0 };
+	h_collect(h, CLIENT_ID, id, &r, false, 10000);
+	assert_true(r.got_close);
+	h_result_free(&r);
+	/* the fake monitor reaps it once it is gone: bounded, 10 s at most */
+	bool gone = false;
+	for (int i = 0; i < 100 && !gone; i++) {
+		h_pump(h, 100);
+		gone = kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	}
+	assert_true(gone);
+	assert_false(h->server_failed);
+}
+
 /* A shell reads its commands from stdin. */
 static void test_shell(void **state)
 {
@@ -902,6 +942,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shell, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pty_exec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pty_bulk_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pty_close_hangs_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pty_window_change_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_sessions, setup, teardown),
 	};

@@ -32,6 +32,7 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Receive_Monitor_SessionExit",
         "Receive_Monitor_PtyRequest",
         "Receive_Monitor_PtyAnswer",
+        "Receive_Monitor_SessionClose",
         "Receive_Monitor_DirectTcpipRequest",
         "Receive_Monitor_DirectTcpipAnswer",
         "Receive_Monitor_TcpipForwardRequest",
@@ -63,6 +64,7 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Transmit_Monitor_SessionExit",
         "Transmit_Monitor_PtyRequest",
         "Transmit_Monitor_PtyAnswer",
+        "Transmit_Monitor_SessionClose",
         "Transmit_Monitor_DirectTcpipRequest",
         "Transmit_Monitor_DirectTcpipAnswer",
         "Transmit_Monitor_TcpipForwardRequest",
@@ -70,7 +72,7 @@ const char *monitor_statecall_name(enum monitor_statecall sc)
         "Transmit_Monitor_Log",
         "Transmit_Monitor_Unknown",
     };
-    return (size_t)sc < 62 ? names[sc] : "?";
+    return (size_t)sc < 64 ? names[sc] : "?";
 }
 
 /* ---- monitor_frame ---- */
@@ -729,6 +731,10 @@ static int monitor_msg_classify_reader(struct mpl_reader *r,
     }
     if (f_type == 36) {
         *kind = monitor_msg_Monitor_PtyAnswer;
+        return 0;
+    }
+    if (f_type == 37) {
+        *kind = monitor_msg_Monitor_SessionClose;
         return 0;
     }
     if (f_type == 40) {
@@ -1470,6 +1476,26 @@ static int monitor_msg_read_Monitor_PtyAnswer(struct mpl_reader *r, struct monit
     return 0;
 }
 
+static int monitor_msg_read_Monitor_SessionClose(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
+{
+    struct monitor_msg_Monitor_SessionClose *v = &out->u.Monitor_SessionClose;
+    size_t at;
+    int rc;
+
+    /* type: byte */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u8(r, &out->type);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.type", at);
+    /* session_id: uint32 */
+    at = mpl_reader_offset(r);
+    rc = mpl_read_u32(r, &v->session_id);
+    if (rc < 0)
+        return mpl_fail(err, rc, "monitor_msg.Monitor_SessionClose.session_id", at);
+    (void)at;
+    return 0;
+}
+
 static int monitor_msg_read_Monitor_DirectTcpipRequest(struct mpl_reader *r, struct monitor_msg *out, struct mpl_error *err)
 {
     struct monitor_msg_Monitor_DirectTcpipRequest *v = &out->u.Monitor_DirectTcpipRequest;
@@ -1722,6 +1748,9 @@ int monitor_msg_read(struct mpl_reader *r, struct monitor_msg *out, struct mpl_e
         break;
     case monitor_msg_Monitor_PtyAnswer:
         rc = monitor_msg_read_Monitor_PtyAnswer(r, out, err);
+        break;
+    case monitor_msg_Monitor_SessionClose:
+        rc = monitor_msg_read_Monitor_SessionClose(r, out, err);
         break;
     case monitor_msg_Monitor_DirectTcpipRequest:
         rc = monitor_msg_read_Monitor_DirectTcpipRequest(r, out, err);
@@ -2228,6 +2257,19 @@ static int monitor_msg_write_Monitor_PtyAnswer(struct mpl_writer *w, const struc
     return 0;
 }
 
+static int monitor_msg_write_Monitor_SessionClose(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
+{
+    const struct monitor_msg_Monitor_SessionClose *v = &in->u.Monitor_SessionClose;
+
+    /* type: byte */
+    if (mpl_write_u8(w, 37) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.type");
+    /* session_id: uint32 */
+    if (mpl_write_u32(w, v->session_id) < 0)
+        return mpl_pack_fail(w, err, w->err, "monitor_msg.Monitor_SessionClose.session_id");
+    return 0;
+}
+
 static int monitor_msg_write_Monitor_DirectTcpipRequest(struct mpl_writer *w, const struct monitor_msg *in, struct mpl_error *err)
 {
     const struct monitor_msg_Monitor_DirectTcpipRequest *v = &in->u.Monitor_DirectTcpipRequest;
@@ -2393,6 +2435,8 @@ int monitor_msg_pack(struct mpl_writer *w, const struct monitor_msg *in, struct 
         return monitor_msg_write_Monitor_PtyRequest(w, in, err);
     case monitor_msg_Monitor_PtyAnswer:
         return monitor_msg_write_Monitor_PtyAnswer(w, in, err);
+    case monitor_msg_Monitor_SessionClose:
+        return monitor_msg_write_Monitor_SessionClose(w, in, err);
     case monitor_msg_Monitor_DirectTcpipRequest:
         return monitor_msg_write_Monitor_DirectTcpipRequest(w, in, err);
     case monitor_msg_Monitor_DirectTcpipAnswer:
@@ -2588,6 +2632,12 @@ void monitor_msg_init(struct monitor_msg *m, enum monitor_msg_kind kind)
         m->type = 36;
         break;
     }
+    case monitor_msg_Monitor_SessionClose: {
+        struct monitor_msg_Monitor_SessionClose *v = &m->u.Monitor_SessionClose;
+        (void)v;
+        m->type = 37;
+        break;
+    }
     case monitor_msg_Monitor_DirectTcpipRequest: {
         struct monitor_msg_Monitor_DirectTcpipRequest *v = &m->u.Monitor_DirectTcpipRequest;
         (void)v;
@@ -2764,6 +2814,10 @@ bool monitor_msg_equal(const struct monitor_msg *a, const struct monitor_msg *b)
     case monitor_msg_Monitor_PtyAnswer:
         return true
         && a->u.Monitor_PtyAnswer.allowed == b->u.Monitor_PtyAnswer.allowed
+        ;
+    case monitor_msg_Monitor_SessionClose:
+        return true
+        && a->u.Monitor_SessionClose.session_id == b->u.Monitor_SessionClose.session_id
         ;
     case monitor_msg_Monitor_DirectTcpipRequest:
         return true
@@ -3034,6 +3088,12 @@ void monitor_msg_format_into(const struct monitor_msg *m, struct mpl_fmt *fmt, i
         mpl_fmt_bool(fmt, indent, "allowed", v->allowed);
         break;
     }
+    case monitor_msg_Monitor_SessionClose: {
+        const struct monitor_msg_Monitor_SessionClose *v = &m->u.Monitor_SessionClose;
+        mpl_fmt_u64(fmt, indent, "type", m->type);
+        mpl_fmt_u64(fmt, indent, "session_id", v->session_id);
+        break;
+    }
     case monitor_msg_Monitor_DirectTcpipRequest: {
         const struct monitor_msg_Monitor_DirectTcpipRequest *v = &m->u.Monitor_DirectTcpipRequest;
         mpl_fmt_u64(fmt, indent, "type", m->type);
@@ -3142,6 +3202,8 @@ const char *monitor_msg_kind_name(enum monitor_msg_kind kind)
         return "Monitor_PtyRequest";
     case monitor_msg_Monitor_PtyAnswer:
         return "Monitor_PtyAnswer";
+    case monitor_msg_Monitor_SessionClose:
+        return "Monitor_SessionClose";
     case monitor_msg_Monitor_DirectTcpipRequest:
         return "Monitor_DirectTcpipRequest";
     case monitor_msg_Monitor_DirectTcpipAnswer:
@@ -3419,6 +3481,12 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
     v->allowed = mpl_sample_u64(s) & 1;
         break;
     }
+    case monitor_msg_Monitor_SessionClose: {
+    struct monitor_msg_Monitor_SessionClose *v = &m->u.Monitor_SessionClose;
+    m->type = 37;
+    v->session_id = (uint32_t)mpl_sample_range(s, 0, UINT64_C(4294967295));
+        break;
+    }
     case monitor_msg_Monitor_DirectTcpipRequest: {
     struct monitor_msg_Monitor_DirectTcpipRequest *v = &m->u.Monitor_DirectTcpipRequest;
     m->type = 40;
@@ -3485,6 +3553,7 @@ int monitor_msg_sample(struct monitor_msg *m, enum monitor_msg_kind kind, struct
            || (m->type == 34)
            || (m->type == 35)
            || (m->type == 36)
+           || (m->type == 37)
            || (m->type == 40)
            || (m->type == 41)
            || (m->type == 42)
@@ -4595,7 +4664,7 @@ const struct mpl_packet_info monitor_packets[] = {
         .state_names = monitor_msg_state_names,
         .nstate = 0,
         .size = sizeof(struct monitor_msg),
-        .nkinds = 31,
+        .nkinds = 32,
         .kind_name = monitor_msg_g_kind_name,
         .kind_of = monitor_msg_g_kind_of,
         .dump = monitor_msg_dump,

@@ -48,6 +48,7 @@ enum monitor_statecall {
     Receive_Monitor_SessionExit,
     Receive_Monitor_PtyRequest,
     Receive_Monitor_PtyAnswer,
+    Receive_Monitor_SessionClose,
     Receive_Monitor_DirectTcpipRequest,
     Receive_Monitor_DirectTcpipAnswer,
     Receive_Monitor_TcpipForwardRequest,
@@ -79,6 +80,7 @@ enum monitor_statecall {
     Transmit_Monitor_SessionExit,
     Transmit_Monitor_PtyRequest,
     Transmit_Monitor_PtyAnswer,
+    Transmit_Monitor_SessionClose,
     Transmit_Monitor_DirectTcpipRequest,
     Transmit_Monitor_DirectTcpipAnswer,
     Transmit_Monitor_TcpipForwardRequest,
@@ -86,7 +88,7 @@ enum monitor_statecall {
     Transmit_Monitor_Log,
     Transmit_Monitor_Unknown,
 };
-#define MONITOR_STATECALL_COUNT 62
+#define MONITOR_STATECALL_COUNT 64
 const char *monitor_statecall_name(enum monitor_statecall sc);
 
 /* ---- packet monitor_frame (sshd/proto/monitor.mpl:34) ---- */
@@ -110,7 +112,7 @@ int monitor_frame_read_array(struct mpl_reader *r, uint64_t count, struct mpl_by
     struct mpl_error *err);
 int monitor_frame_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_net_settings (sshd/proto/monitor.mpl:174) ---- */
+/* ---- packet monitor_net_settings (sshd/proto/monitor.mpl:179) ---- */
 
 struct monitor_net_settings {
     uint32_t max_authtries;       /* uint32 */
@@ -165,6 +167,7 @@ enum monitor_msg_kind {
     monitor_msg_Monitor_SessionExit,
     monitor_msg_Monitor_PtyRequest,
     monitor_msg_Monitor_PtyAnswer,
+    monitor_msg_Monitor_SessionClose,
     monitor_msg_Monitor_DirectTcpipRequest,
     monitor_msg_Monitor_DirectTcpipAnswer,
     monitor_msg_Monitor_TcpipForwardRequest,
@@ -172,7 +175,7 @@ enum monitor_msg_kind {
     monitor_msg_Monitor_Log,
     monitor_msg_Monitor_Unknown,
 };
-#define MONITOR_MSG_KIND_COUNT 31
+#define MONITOR_MSG_KIND_COUNT 32
 
 struct monitor_msg_Monitor_HostkeysAnswer {
     struct mpl_bytes keys;        /* array of monitor_key_entry */
@@ -305,6 +308,10 @@ struct monitor_msg_Monitor_PtyAnswer {
     bool allowed;                 /* boolean */
 };
 
+struct monitor_msg_Monitor_SessionClose {
+    uint32_t session_id;          /* uint32 */
+};
+
 struct monitor_msg_Monitor_DirectTcpipRequest {
     struct mpl_bytes host;        /* string32 */
     uint32_t port;                /* uint32 */
@@ -361,6 +368,7 @@ struct monitor_msg {
         struct monitor_msg_Monitor_SignalRequest Monitor_SignalRequest;
         struct monitor_msg_Monitor_SessionExit Monitor_SessionExit;
         struct monitor_msg_Monitor_PtyAnswer Monitor_PtyAnswer;
+        struct monitor_msg_Monitor_SessionClose Monitor_SessionClose;
         struct monitor_msg_Monitor_DirectTcpipRequest Monitor_DirectTcpipRequest;
         struct monitor_msg_Monitor_DirectTcpipAnswer Monitor_DirectTcpipAnswer;
         struct monitor_msg_Monitor_TcpipForwardRequest Monitor_TcpipForwardRequest;
@@ -389,7 +397,7 @@ int monitor_msg_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_err
 enum monitor_statecall monitor_msg_receive_statecall(enum monitor_msg_kind kind);
 enum monitor_statecall monitor_msg_transmit_statecall(enum monitor_msg_kind kind);
 
-/* ---- packet monitor_env_pattern (sshd/proto/monitor.mpl:185) ---- */
+/* ---- packet monitor_env_pattern (sshd/proto/monitor.mpl:190) ---- */
 
 struct monitor_env_pattern {
     struct mpl_bytes pattern;     /* string32 */
@@ -409,7 +417,7 @@ int monitor_env_pattern_read_array(struct mpl_reader *r, uint64_t count, struct 
     struct mpl_error *err);
 int monitor_env_pattern_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:189) ---- */
+/* ---- packet monitor_key_entry (sshd/proto/monitor.mpl:194) ---- */
 
 struct monitor_key_entry {
     struct mpl_bytes public_key;  /* string32 */
@@ -429,7 +437,7 @@ int monitor_key_entry_read_array(struct mpl_reader *r, uint64_t count, struct mp
     struct mpl_error *err);
 int monitor_key_entry_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:193) ---- */
+/* ---- packet monitor_prompt (sshd/proto/monitor.mpl:198) ---- */
 
 struct monitor_prompt {
     struct mpl_bytes prompt;      /* string32 */
@@ -450,7 +458,7 @@ int monitor_prompt_read_array(struct mpl_reader *r, uint64_t count, struct mpl_b
     struct mpl_error *err);
 int monitor_prompt_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_response (sshd/proto/monitor.mpl:198) ---- */
+/* ---- packet monitor_response (sshd/proto/monitor.mpl:203) ---- */
 
 struct monitor_response {
     struct mpl_bytes response;    /* string32 */
@@ -470,7 +478,7 @@ int monitor_response_read_array(struct mpl_reader *r, uint64_t count, struct mpl
     struct mpl_error *err);
 int monitor_response_check_array(struct mpl_bytes raw, uint64_t count, struct mpl_error *err);
 
-/* ---- packet monitor_env (sshd/proto/monitor.mpl:202) ---- */
+/* ---- packet monitor_env (sshd/proto/monitor.mpl:207) ---- */
 
 struct monitor_env {
     struct mpl_bytes name;        /* string32 */

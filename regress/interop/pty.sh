@@ -5,7 +5,8 @@
 # (the client runs under script(1) for that), a shell without a command is a login
 # shell, an interactive login from a terminal gets a pty, the exit status is reported
 # and all the output arrives; no-pty, restrict and PermitTTY no refuse the pty where it
-# is otherwise given (an interactive login goes on without one, ssh -tt gives up).
+# is otherwise given (an interactive login goes on without one, ssh -tt gives up); a
+# channel closed by a multiplexing client hangs its pty up; login records (utmp, wtmp).
 # Usage: pty.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -95,6 +96,74 @@ got=$(ssh_run -tt -- 'seq 1 20000' 2>"$T/err" | tr -d '\r' | tail -n 1)
 	fail "20000 lines through the pty" "last '$got' $(cat "$T/err")"
 got=$(ssh_run -tt -- 'seq 1 20000' 2>"$T/err" | tr -d '\r' | wc -l)
 [ "$got" -eq 20000 ] && pass "every line arrives" || fail "every line arrives" "$got lines"
+
+# Multiplexing (ControlMaster): a mux client that goes away closes its session's channel
+# while the connection stays; the process on the pty hangs up then (SIGHUP) instead of
+# running on until the master's connection ends.  Waits bounded in count.
+ssh_run -M -S "$T/cm" -N -- 2>"$T/master.err" &
+master=$!
+BG_PIDS="$BG_PIDS $master"
+i=0
+while [ ! -S "$T/cm" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ssh_run -S "$T/cm" -tt -- 'echo "pid=$$"; exec sleep 120' >"$T/mux.out" 2>&1 &
+muxc=$!
+BG_PIDS="$BG_PIDS $muxc"
+i=0
+while ! grep -q '^pid=[0-9]' "$T/mux.out" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+spid=$(tr -d '\r' < "$T/mux.out" | sed -n 's/^pid=\([0-9]*\)$/\1/p' | head -n 1)
+if [ -z "$spid" ] || ! kill -0 "$spid" 2>/dev/null; then
+	fail "a channel closed by a mux client hangs up its pty" \
+		"no session: '$(cat "$T/mux.out")' $(cat "$T/master.err")"
+else
+	# ssh_run runs in a subshell: the mux client is its descendant
+	kill $(descendants "$muxc") "$muxc" 2>/dev/null
+	wait "$muxc" 2>/dev/null
+	i=0
+	while kill -0 "$spid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$spid" 2>/dev/null; then
+		fail "a channel closed by a mux client hangs up its pty" "pid $spid still runs"
+	elif kill -0 "$master" 2>/dev/null; then
+		pass "a channel closed by a mux client hangs up its pty"
+	else
+		fail "a channel closed by a mux client hangs up its pty" \
+			"the master ended: $(cat "$T/master.err")"
+	fi
+fi
+kill $(descendants "$master") "$master" 2>/dev/null
+wait "$master" 2>/dev/null
+
+# Login records (as root: the files are root's): while the session runs, who(1) lists
+# the user on its pty (utmp, with the client's address); once it ended the entry is
+# gone (DEAD_PROCESS), and wtmp got both.  A system without utmp gets an empty one for
+# the check, removed after it.
+if [ "$(id -u)" -eq 0 ] && command -v who >/dev/null; then
+	made_utmp=
+	if [ ! -e /var/run/utmp ]; then
+		: > /var/run/utmp && made_utmp=yes
+		chgrp utmp /var/run/utmp 2>/dev/null
+		chmod 664 /var/run/utmp
+	fi
+	wtmp_before=$( (wc -c < /var/log/wtmp) 2>/dev/null || echo none)
+	got=$(pty_run 'tty; who')
+	rec_tty=$(echo "$got" | head -n 1)
+	line=${rec_tty#/dev/}
+	listed=
+	echo "$got" | sed 1d | grep -Eq "^$TUSER +$line .*\(127\.0\.0\.1\)" && listed=yes &&
+		pass "who lists the user on its pty from the client's address" ||
+		fail "who lists the user on its pty from the client's address" "'$got'"
+	after=$(who | grep -E "^$TUSER +$line " || true)
+	[ -n "$listed" ] && [ -z "$after" ] && pass "the entry is gone at the end" ||
+		fail "the entry is gone at the end" "line '$line', '$after'"
+	if [ "$wtmp_before" != none ]; then
+		wtmp_after=$(wc -c < /var/log/wtmp)
+		[ "$wtmp_after" -ge $((wtmp_before + 2 * 384)) ] &&
+			pass "wtmp has the login and the logout" ||
+			fail "wtmp has the login and the logout" "$wtmp_before -> $wtmp_after bytes"
+	fi
+	[ -n "$made_utmp" ] && rm -f /var/run/utmp
+fi
 
 # An interactive login from a terminal (no command, no -t: the client asks for a pty
 # as OpenSSH's does by default): a login shell on a pty.

@@ -743,6 +743,50 @@ static void test_pty_session(void **state)
 	assert_log(f, "terminal modes: Bad message");
 }
 
+/* The net child closes a pty session's channel while the process runs: with its copy of
+ * the master gone too the terminal hangs up, and the process (the session leader) ends
+ * by SIGHUP, reaped and reported.  A close naming no session of this connection is
+ * ignored and the connection goes on. */
+static void test_pty_session_close(void **state)
+{
+	struct fx *f = *state;
+	struct monitor_msg_Monitor_SessionRequest req;
+	struct mon_session_exit ev;
+	uint32_t id = 0;
+	int fds[3] = { -1, -1, -1 };
+	size_t nfds = 0;
+	bool allowed = false;
+
+	authorize_user_key(f);
+	start_monitor(f, NULL, false);
+	authenticate(f);
+
+	memset(&req, 0, sizeof(req));
+	req.session_kind = MONITOR_SESSION_EXEC;
+	req.want_pty = true;
+	req.term = MPL_LIT("vt100");
+	req.width_chars = 80;
+	req.height_rows = 24;
+	req.command = MPL_LIT("exec sleep 60");
+	assert_int_equal(mon_session(f->mc, &req, &id, fds, &nfds), 0);
+	assert_int_equal(nfds, 1);
+
+	/* a made-up id: nothing happens, the next request is still answered */
+	assert_int_equal(mon_session_close(f->mc, id + 1000), 0);
+	assert_int_equal(mon_pty_allowed(f->mc, &allowed), 0);
+	assert_true(allowed);
+
+	close(fds[0]);
+	assert_int_equal(mon_session_close(f->mc, id), 0);
+	assert_int_equal(wait_exit(f, &ev), 1);
+	assert_int_equal(ev.session_id, id);
+	assert_false(ev.exited);
+	assert_string_equal(ev.signal_name, "HUP");
+
+	assert_int_equal(stop_monitor(f), 0);
+	assert_log(f, "which is gone");
+}
+
 /* PermitTTY no: PtyRequest answers no, and a pty session is refused. */
 static void test_permit_tty_no(void **state)
 {
@@ -1238,6 +1282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_command_and_no_pty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pty_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pty_session_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_permit_tty_no, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_check_error_ends_connection, setup,

@@ -6,3 +6,5 @@ $(eval $(call cmocka_test,spawn,regress/spawn/test_spawn.c,$(SSHD_LIB)))
 # The pty of a session (sshd/session_pty.c: modes, size, owner, release) and a process
 # started on its slave.
 $(eval $(call cmocka_test,spawn_pty,regress/spawn/test_pty.c,$(SSHD_LIBS)))
+# Login records (sshd/login_record.c) written into a utmp and a wtmp of the test's own.
+$(eval $(call cmocka_test,spawn_login_record,regress/spawn/test_login_record.c,$(SSHD_LIB)))

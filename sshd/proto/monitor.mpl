@@ -142,6 +142,11 @@ message packet monitor_msg {
     |35:"Monitor_PtyRequest" -> ();
     |36:"Monitor_PtyAnswer" ->
         allowed: boolean;
+    /* the client closed a session's channel while its process still runs: the
+     * monitor closes its copy of the pty's master (the terminal hangs up, as when
+     * OpenSSH closes its master at channel close) */
+    |37:"Monitor_SessionClose" ->
+        session_id: uint32;
     |40:"Monitor_DirectTcpipRequest" ->
         host: string32 max(1025);
         port: uint32 max(65535);
