@@ -237,7 +237,11 @@ int transport_rekey(struct conn *c)
 int transport_tick(struct conn *c, int *next_ms)
 {
 	struct transport *tr = c->tr;
-	if (tr == NULL || c->closing || tr->kex_count == 0 || c->kex_active)
+	/* Not before authentication, as OpenSSH (packet.c: "Don't attempt rekeying during
+	 * pre-auth"): its client takes no KEXINIT while it authenticates and gives up
+	 * ("bad message during authentication: type 20"); LoginGraceTime bounds that
+	 * phase anyway.  The limits are looked at again once the user is in. */
+	if (tr == NULL || c->closing || tr->kex_count == 0 || c->kex_active || !c->authenticated)
 		return 0;
 	if (packet_needs_rekey(c->pkt, now_s(c)))
 		return transport_rekey(c);

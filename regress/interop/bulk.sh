@@ -2,7 +2,9 @@
 # 16 MiB each way through a session channel, compared by SHA-256; then the same with a
 # re-key started by the client (RekeyLimit=1M) and by the server (RekeyLimit 1M in its
 # configuration) in the middle of the transfer.  The client's debug log counts the key
-# exchanges (one "SSH2_MSG_NEWKEYS received" each).
+# exchanges (one "SSH2_MSG_NEWKEYS received" each).  A server RekeyLimit of 16 bytes, passed
+# by the first exchange itself, must wait for the user to be in: the stock client takes no
+# KEXINIT while it authenticates (OpenSSH's regress rekey.sh "server rekeylimit 16").
 # Usage: bulk.sh SSHD RAWCLIENT
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -55,4 +57,11 @@ up "16 MiB up with a server re-key"
 rekeyed "the server re-keyed during the upload"
 down "16 MiB down with a server re-key"
 rekeyed "the server re-keyed during the download"
+
+start_sshd "RekeyLimit 16" || { fail "sshd starts with RekeyLimit 16"; finish; }
+got=$(ssh_run -v -- 'head -c 262144 /dev/zero | wc -c' 2>"$T/err")
+[ "$got" = 262144 ] && pass "RekeyLimit 16: the login and 256 KiB down succeed" ||
+	fail "RekeyLimit 16: the login and 256 KiB down succeed" \
+		"got '$got': $(grep -v '^debug' "$T/err" | head -c 300)"
+rekeyed "RekeyLimit 16: the server re-keyed after the login"
 finish
